@@ -1,14 +1,152 @@
-"""flake8 glue (work in progress stub; the real checker replaces this)."""
+"""flake8 glue: options, the selection and trigger gates, error isolation."""
+
+from __future__ import annotations
+
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+
+from flake8_argscope import __version__ as _version
+
+CODES = (
+    "ASC101", "ASC201", "ASC301", "ASC302", "ASC303", "ASC304",
+    "ASC401", "ASC402", "ASC403", "ASC404", "ASC405",
+)
+# Text a file must contain before any work is done (most files of a repo have none).
+TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
+
+
+@dataclass
+class Config:
+    enabled: frozenset = frozenset(CODES)
+    min_repeats: int = 3
+    exempt_kwargs: frozenset = frozenset({"is_training"})
+    scoped_ops: dict = field(default_factory=dict)  # dotted path -> Op
+    api_paths: dict = field(default_factory=dict)  # dotted path -> Api (vendored modules)
+    import_roots: tuple = ()
+    debug: bool = False
+    trigger: re.Pattern = re.compile("|".join(TRIGGERS))
+
+
+def _csv(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = []
+        for v in value:
+            items.extend(_csv(v))
+        return items
+    return [v.strip() for v in str(value).replace("\n", ",").split(",") if v.strip()]
+
+
+def build_config(options=None) -> Config:
+    """Config from flake8's parsed options (None: the defaults, for in-process use)."""
+    from flake8_argscope.known import Api, Op
+
+    cfg = Config()
+    if options is None:
+        return cfg
+    cfg.min_repeats = max(2, int(getattr(options, "argscope_min_repeats", 3) or 3))
+    exempt = getattr(options, "argscope_exempt_kwargs", None)
+    if exempt is not None:
+        cfg.exempt_kwargs = frozenset(_csv(exempt))
+    extras = {}
+    for path in _csv(getattr(options, "argscope_scoped_ops", None)):
+        if path.startswith("tf."):
+            path = "tensorflow." + path[3:]
+        name = path.rsplit(".", 1)[-1]
+        extras[path] = Op(registry=None, key=f"extra:{path}", name=name,
+                          signature_known=False, aliases=(name,))
+    cfg.scoped_ops = extras
+    api = {}
+    for module in _csv(getattr(options, "argscope_arg_scope_modules", None)):
+        registry = f"vendored:{module}"
+        for fn in ("arg_scope", "add_arg_scope", "current_arg_scope", "has_arg_scope",
+                   "arg_scoped_arguments", "arg_scope_func_key"):
+            api[f"{module}.{fn}"] = Api(registry=registry, name=fn)
+    cfg.api_paths = api
+    cfg.import_roots = tuple(_csv(getattr(options, "argscope_import_roots", None)))
+    cfg.debug = bool(getattr(options, "argscope_debug", False))
+    triggers = list(TRIGGERS)
+    for path in list(extras) + _csv(getattr(options, "argscope_arg_scope_modules", None)):
+        triggers.append(re.escape(path.rsplit(".", 1)[-1]))
+    cfg.trigger = re.compile("|".join(triggers))
+    cfg.enabled = _enabled_codes(options)
+    return cfg
+
+
+def _enabled_codes(options) -> frozenset:
+    """Codes flake8 would report (pep8-naming's approach: unselected rules cost nothing)."""
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return frozenset(c for c in CODES if engine.decision_for(c) is Decision.Selected)
+    except Exception:  # older/newer flake8 internals: report everything, flake8 filters
+        return frozenset(CODES)
 
 
 class ArgScopeChecker:
     name = "flake8-argscope"
-    version = "0.1.0"
+    version = _version
+    config = Config()
 
     def __init__(self, tree, lines=None, filename="stdin"):
         self.tree = tree
-        self.lines = lines or []
+        self.lines = lines
         self.filename = filename
 
+    @classmethod
+    def add_options(cls, parser):
+        parser.add_option(
+            "--argscope-min-repeats", type=int, default=3, parse_from_config=True,
+            help="ASC101: how many calls of one op must repeat a keyword (default: 3)")
+        parser.add_option(
+            "--argscope-exempt-kwargs", default="is_training", parse_from_config=True,
+            comma_separated_list=True,
+            help="ASC201: keywords never reported as redundant (default: is_training)")
+        parser.add_option(
+            "--argscope-scoped-ops", default="", parse_from_config=True,
+            comma_separated_list=True,
+            help="dotted names of extra functions to treat as scope-enabled")
+        parser.add_option(
+            "--argscope-arg-scope-modules", default="", parse_from_config=True,
+            comma_separated_list=True,
+            help="dotted modules providing a slim-compatible arg_scope/add_arg_scope "
+                 "(vendored copies)")
+        parser.add_option(
+            "--argscope-import-roots", default="", parse_from_config=True,
+            comma_separated_list=True,
+            help="extra directories to resolve the project's own imports from")
+        parser.add_option(
+            "--argscope-debug", action="store_true", default=False, parse_from_config=True,
+            help="print flake8-argscope's internal errors to stderr instead of staying silent")
+
+    @classmethod
+    def parse_options(cls, options):
+        cls.config = build_config(options)
+
     def run(self):
-        return iter(())
+        config = self.config
+        if not config.enabled:
+            return
+        lines = self.lines
+        if lines is not None and config.trigger.search("".join(lines)) is None:
+            return
+        try:
+            from flake8_argscope.analysis import Analysis
+
+            findings = Analysis(self.tree, config).run()
+        except Exception:  # never break the user's flake8 run
+            if config.debug:
+                sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")
+                traceback.print_exc(file=sys.stderr)
+            return
+        seen = set()
+        for line, col, message in sorted(findings):
+            code = message[:6]
+            if code not in config.enabled or (line, col, code) in seen:
+                continue
+            seen.add((line, col, code))
+            yield line, col, message, type(self)

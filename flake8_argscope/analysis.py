@@ -1,0 +1,520 @@
+"""The walk over one file: effective scopes per statement, op resolution per call.
+
+Statements are walked in order with a mapping registry -> Scope. A ``with`` item that is
+an arg_scope call merges or replaces the scope of its registry for the body; any other
+context manager we cannot vouch for makes every scope unknown. A nested def / lambda /
+class body starts from empty scopes (lexical nesting is not dynamic scope). Rules are called
+at arg_scope entry (registration and scope-shape errors) and at each call.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import sys
+from collections import deque
+from dataclasses import dataclass
+
+from flake8_argscope import rules
+from flake8_argscope.frames import COMP_NODES, SCOPE_NODES, Frame
+from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
+from flake8_argscope.resolve import (
+    Builtin, LocalDef, LocalOp, Path, PlainFunc, Resolver, ScopeRef, _normalise,
+)
+from flake8_argscope.scopes import ALL, NONE, KwVal, ListedOp, Scope, merge, unknown_scope
+
+MAX_FACTORY_DEPTH = 8
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+_NON_SCOPE_APIS = frozenset({
+    "add_arg_scope", "current_arg_scope", "has_arg_scope", "arg_scoped_arguments",
+    "arg_scope_func_key", "get_arg_scope", "layer_register", "enable_argscope_for_function",
+    "enable_argscope_for_module", "convert_to_tflayer_args",
+})
+
+
+class Scopes(dict):
+    """registry -> Scope; registries not present have the default scope (key None)."""
+
+    def get_scope(self, registry) -> Scope:
+        scope = self.get(registry)
+        if scope is None:
+            scope = self.get(None) or _EMPTY
+        return scope
+
+    def with_scope(self, registry, scope) -> Scopes:
+        new = Scopes(self)
+        new[registry] = scope
+        return new
+
+
+_EMPTY = Scope()
+
+
+def all_unknown(line) -> Scopes:
+    return Scopes({None: unknown_scope(line)})
+
+
+@dataclass(frozen=True)
+class FactoryDef:
+    node: ast.AST
+    frame: Frame
+    chain: tuple  # ((with_node, withitem), ...) from outermost to the returning item
+    as_item: ast.withitem | None
+    returns: ast.Call | None
+
+
+@dataclass
+class CallSite:
+    """A call of a scoped op, kept for ASC101."""
+
+    block: object
+    op: Op
+    display: str
+    call: ast.Call
+    frame: Frame
+    entry: object
+
+
+def _literal(node) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return isinstance(node.operand, ast.Constant)
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_literal(e) for e in node.elts)
+    return False
+
+
+class _Subst(ast.NodeTransformer):
+    def __init__(self, env):
+        self.env = env
+
+    def visit_Name(self, node):
+        if node.id in self.env:
+            return self.env[node.id]
+        return node
+
+
+class Analysis:
+    def __init__(self, tree: ast.Module, config):
+        self.tree = tree
+        self.config = config
+        self.resolver = Resolver(tree, config)
+        self.findings: list = []
+        self.snapshots: dict = {}  # id(withitem | assign) -> (registry, Scope)
+        self.sites: list[CallSite] = []
+        self._factories: dict = {}
+        self._queue: deque = deque()
+        self._global_names = None
+
+    @property
+    def global_names(self) -> frozenset:
+        """Names some function declares ``global``: their module value can change."""
+        if self._global_names is None:
+            self._global_names = frozenset(
+                name for node in ast.walk(self.tree) if isinstance(node, ast.Global)
+                for name in node.names)
+        return self._global_names
+
+    # ============================================================ driver
+    def run(self):
+        module = self.resolver.module_frame
+        self._queue.append((self.tree.body, module, self.tree))
+        while self._queue:
+            body, frame, block = self._queue.popleft()
+            self.walk_body(body, frame, Scopes(), block, ())
+        rules.repeated.check(self)
+        return self.findings
+
+    def report(self, node, code, message):
+        self.findings.append((node.lineno, node.col_offset, f"{code} {message}"))
+
+    # ============================================================ statements
+    def walk_body(self, body, frame, scopes, block, withs):
+        for stmt in body:
+            self.walk_stmt(stmt, frame, scopes, block, withs)
+
+    def walk_stmt(self, stmt, frame, scopes, block, withs):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for d in stmt.decorator_list:
+                self.visit_expr(d, frame, scopes, block, withs)
+            self._visit_defaults(stmt.args, frame, scopes, block, withs)
+            self._queue.append((stmt.body, self.resolver.frame_for(stmt, frame), stmt))
+            return
+        if isinstance(stmt, ast.ClassDef):
+            for e in stmt.decorator_list + stmt.bases + [k.value for k in stmt.keywords]:
+                self.visit_expr(e, frame, scopes, block, withs)
+            self._queue.append((stmt.body, self.resolver.frame_for(stmt, frame), stmt))
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self.walk_with(stmt, frame, scopes, block, withs)
+            return
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            rules.registration.check_discarded(self, stmt.value, frame)
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            self._record_assigned_dict(stmt, frame, scopes)
+        for name, value in ast.iter_fields(stmt):
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                self.walk_body(value, frame, scopes, block, withs)
+            elif isinstance(value, list):
+                for v in value:
+                    if isinstance(v, ast.expr):
+                        self.visit_expr(v, frame, scopes, block, withs)
+                    elif isinstance(v, ast.ExceptHandler):
+                        if v.type is not None:
+                            self.visit_expr(v.type, frame, scopes, block, withs)
+                        self.walk_body(v.body, frame, scopes, block, withs)
+                    elif isinstance(v, ast.match_case):
+                        if v.guard is not None:
+                            self.visit_expr(v.guard, frame, scopes, block, withs)
+                        self.walk_body(v.body, frame, scopes, block, withs)
+                    elif isinstance(v, ast.keyword):
+                        self.visit_expr(v.value, frame, scopes, block, withs)
+            elif isinstance(value, ast.expr):
+                self.visit_expr(value, frame, scopes, block, withs)
+
+    def _visit_defaults(self, args, frame, scopes, block, withs):
+        for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.visit_expr(d, frame, scopes, block, withs)
+
+    def walk_with(self, stmt, frame, scopes, block, withs):
+        cur = scopes
+        for item in stmt.items:
+            self.visit_expr(item.context_expr, frame, cur, block, withs, skip_self=True)
+            cur = self.apply_item(item, stmt, cur, frame, None, 0, report=True)
+        self.walk_body(stmt.body, frame, cur, stmt, withs + (stmt,))
+
+    # ============================================================ expressions
+    def visit_expr(self, node, frame, scopes, block, withs, shadow=frozenset(),
+                   skip_self=False):
+        """Every call in evaluation order-ish; lambdas are queued as their own frame."""
+        stack = [(node, shadow)]
+        while stack:
+            n, sh = stack.pop()
+            if isinstance(n, ast.Lambda):
+                self._visit_defaults(n.args, frame, scopes, block, withs)
+                self._queue.append(([ast.Expr(value=n.body, lineno=n.lineno,
+                                              col_offset=n.col_offset)],
+                                    self.resolver.frame_for(n, frame), n))
+                continue
+            if isinstance(n, COMP_NODES):
+                inner = set(sh)
+                for gen in n.generators:
+                    names = [t.id for t in ast.walk(gen.target) if isinstance(t, ast.Name)]
+                    inner.update(names)
+                inner = frozenset(inner)
+                for gen in n.generators:
+                    stack.append((gen.iter, sh))
+                    for cond in gen.ifs:
+                        stack.append((cond, inner))
+                for attr in ("elt", "key", "value"):
+                    sub = getattr(n, attr, None)
+                    if sub is not None:
+                        stack.append((sub, inner))
+                continue
+            if isinstance(n, ast.Call) and not (skip_self and n is node):
+                self.check_call(n, frame, scopes, block, withs, sh)
+            for child in ast.iter_child_nodes(n):
+                if isinstance(child, (ast.expr, ast.keyword, ast.comprehension)):
+                    stack.append((child, sh))
+
+    # ============================================================ resolution helpers
+    def target_of(self, node, frame, shadow=frozenset()):
+        return self.resolver.classify(self.resolver.resolve_expr(node, frame, shadow))
+
+    def op_of(self, target):
+        if isinstance(target, LocalOp):
+            return target.op
+        if isinstance(target, Op):
+            return target
+        return None
+
+    # ============================================================ with items
+    def apply_item(self, item, with_node, scopes, frame, env, depth, report):
+        expr = item.context_expr
+        if isinstance(expr, ast.Call):
+            target = self.target_of(expr.func, frame)
+            if isinstance(target, Api) and target.name in ("arg_scope", "argscope"):
+                new = self.enter_arg_scope(expr, target.registry, with_node, scopes, frame,
+                                           env, depth, report)
+                if report and item.optional_vars is not None:
+                    self.snapshots[id(item)] = (target.registry, new.get_scope(
+                        target.registry))
+                return new
+            if self._inert(target, expr.func, frame):
+                return scopes
+            return all_unknown(with_node.lineno)
+        target = self.target_of(expr, frame) if isinstance(
+            expr, (ast.Name, ast.Attribute)) else None
+        if self._inert(target, expr, frame):
+            return scopes
+        return all_unknown(with_node.lineno)
+
+    def _inert(self, target, func_node, frame):
+        """A context manager that certainly does not enter an arg_scope."""
+        if isinstance(target, (Builtin, Unscoped, Op, Partial, Factory)):
+            return True
+        if isinstance(target, Api):
+            return target.name in _NON_SCOPE_APIS
+        sym = self.resolver.resolve_expr(func_node, frame)
+        if isinstance(sym, Path):
+            root = _normalise(sym.path).split(".", 1)[0]
+            return root in {"tensorflow", "tf_slim", "tensorpack", "keras", "tf_keras",
+                            "numpy", "torch"} or root in _STDLIB
+        return False
+
+    def enter_arg_scope(self, call, registry, with_node, scopes, frame, env, depth, report):
+        tensorpack = registry == TENSORPACK
+        first_kw = "layers" if tensorpack else "list_ops_or_scope"
+        first = call.args[0] if call.args else None
+        kw_nodes = []
+        extra_wild = NONE
+        for kw in call.keywords:
+            if kw.arg is None:
+                extra_wild = ALL
+            elif kw.arg == first_kw and first is None:
+                first = kw.value
+            else:
+                kw_nodes.append(kw)
+        parent = scopes.get_scope(registry)
+        if first is None or len(call.args) > 1 or isinstance(first, ast.Starred):
+            return scopes.with_scope(registry, unknown_scope(call.lineno))
+        kwvals = {kw.arg: self.make_kwval(kw.value, call.lineno, frame, env, with_node)
+                  for kw in kw_nodes}
+
+        shape = rules.runtime.first_arg_shape(self, first, frame, registry)
+        if shape == "dict":
+            if kw_nodes and report:
+                rules.runtime.report_dict_with_kwargs(self, call, kw_nodes)
+            dreg, dscope = self.dict_value(first, scopes, frame, env, depth)
+            if dscope is None:
+                new = unknown_scope(call.lineno)
+            elif dreg is not None and dreg != registry:
+                new = Scope(line=call.lineno)  # the other library's keys never match ours
+            else:
+                new = dscope.copy()
+            return scopes.with_scope(registry, new)
+        if shape == "bad":
+            if report:
+                rules.runtime.report_bad_first_arg(self, call, first, registry)
+            return scopes.with_scope(registry, unknown_scope(call.lineno))
+        if shape == "list":
+            elements = list(first.elts)
+        elif shape == "single":
+            elements = [first]
+        elif shape == "dynamic-list":
+            elements = [None]
+        else:  # unknown: a list if kwargs are given (a dict would raise), else anything
+            if not kw_nodes and extra_wild is NONE:
+                return scopes.with_scope(registry, unknown_scope(call.lineno))
+            elements = [None]
+        listed = []
+        ops = []
+        for elt in elements:
+            if elt is None or isinstance(elt, ast.Starred):
+                listed.append(ListedOp(None))
+                continue
+            target = self.target_of(elt, frame)
+            op = rules.registration.check_element(self, elt, target, registry, report)
+            if op is None:
+                listed.append(ListedOp(None))
+            elif op is False:
+                continue  # raises at the with: nothing to merge
+            else:
+                ops.append((elt, op))
+                listed.append(ListedOp(op.key, _display_name(elt)))
+        if report:
+            rules.runtime.check_scope_kwargs(self, kw_nodes, ops)
+        new = merge(parent, listed, kwvals, extra_wild, call.lineno)
+        return scopes.with_scope(registry, new)
+
+    def make_kwval(self, value, line, frame, env, with_node):
+        if env is None:
+            return KwVal(value, line, frame, with_node)
+        names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        subst = {}
+        for name in names:
+            if name in env:
+                if env[name] is None:
+                    return KwVal(None, line, frame, with_node)
+                subst[name] = env[name]
+            elif not frame.is_module and frame.binds(name):
+                return KwVal(None, line, frame, with_node)
+        if subst:
+            value = _Subst(subst).visit(_copy(value))
+            return KwVal(value, line, frame, with_node, stable=not (names - set(subst)))
+        return KwVal(value, line, frame, with_node)
+
+    # ============================================================ scope dicts
+    def dict_value(self, expr, scopes, frame, env, depth):
+        """(registry | None, Scope | None) of an expression known to be a scope dict."""
+        if isinstance(expr, ast.Dict):
+            if not expr.keys:
+                return None, Scope()
+            return None, None
+        if isinstance(expr, ast.Name):
+            if env is not None and expr.id in env:
+                return None, None
+            sym = self.resolver.resolve_expr(expr, frame)
+            if isinstance(sym, ScopeRef):
+                snap = self.snapshots.get(id(sym.binding_node))
+                if snap is not None:
+                    return snap
+            return None, None
+        if isinstance(expr, ast.Call):
+            target = self.target_of(expr.func, frame)
+            if isinstance(target, Api) and target.name in ("current_arg_scope", "get_arg_scope"):
+                return target.registry, scopes.get_scope(target.registry)
+            if isinstance(target, Factory):
+                return target.registry, unknown_scope(expr.lineno)
+            fdef = self.local_factory(expr.func, frame)
+            if fdef is not None and depth < MAX_FACTORY_DEPTH:
+                return self.eval_factory(fdef, expr, scopes, frame, depth + 1)
+        return None, None
+
+    def local_factory(self, func_node, frame):
+        sym = self.resolver.resolve_expr(func_node, frame)
+        if not isinstance(sym, LocalDef) or sym.frame.is_class:
+            return None
+        if sym.node.decorator_list:
+            return None
+        key = id(sym.node)
+        if key not in self._factories:
+            self._factories[key] = None
+            self._factories[key] = self._find_factory(sym)
+        return self._factories[key]
+
+    def _find_factory(self, sym):
+        node = sym.node
+        frame = self.resolver.frame_for(node, sym.frame)
+        returns = []
+
+        def walk(body, chain):
+            for stmt in body:
+                if isinstance(stmt, SCOPE_NODES):
+                    continue
+                if isinstance(stmt, ast.Return):
+                    returns.append((stmt, chain))
+                    continue
+                if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                    walk(stmt.body, chain + tuple((stmt, it) for it in stmt.items))
+                    continue
+                for field in ("body", "orelse", "finalbody"):
+                    sub = getattr(stmt, field, None)
+                    if isinstance(sub, list):
+                        walk(sub, chain)
+                for h in getattr(stmt, "handlers", ()):
+                    walk(h.body, chain)
+                for case in getattr(stmt, "cases", ()):
+                    walk(case.body, chain)
+
+        walk(node.body, ())
+        valued = [(r, c) for r, c in returns if r.value is not None]
+        if len(valued) != 1 or len(returns) != 1:
+            return None
+        ret, chain = valued[0]
+        value = ret.value
+        if isinstance(value, ast.Name):
+            bindings = frame.bindings.get(value.id, [])
+            if len(bindings) != 1 or bindings[0].kind != "withas":
+                return None
+            item = bindings[0].node
+            for i, (w, it) in enumerate(chain):
+                if it is item:
+                    expr = it.context_expr
+                    if not isinstance(expr, ast.Call):
+                        return None
+                    target = self.target_of(expr.func, frame)
+                    if not (isinstance(target, Api) and target.name in ("arg_scope",)):
+                        return None
+                    return FactoryDef(node, frame, chain[: i + 1], item, None)
+            return None
+        if isinstance(value, ast.Call):
+            return FactoryDef(node, frame, chain, None, value)
+        return None
+
+    def eval_factory(self, fdef, call, scopes, caller_frame, depth):
+        env = _bind_params(fdef.node, call)
+        cur = scopes
+        for with_node, item in fdef.chain:
+            cur = self.apply_item(item, with_node, cur, fdef.frame, env, depth, report=False)
+        if fdef.as_item is not None:
+            target = self.target_of(fdef.as_item.context_expr.func, fdef.frame)
+            return target.registry, cur.get_scope(target.registry)
+        return self.dict_value(fdef.returns, cur, fdef.frame, env, depth)
+
+    def _record_assigned_dict(self, stmt, frame, scopes):
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return
+        reg, scope = self.dict_value(stmt.value, scopes, frame, None, 0)
+        if scope is not None:
+            self.snapshots[id(stmt)] = (reg, scope)
+
+    # ============================================================ calls
+    def check_call(self, call, frame, scopes, block, withs, shadow):
+        target = self.target_of(call.func, frame, shadow)
+        if target is None:
+            return
+        if isinstance(target, Partial):
+            op = target.target
+            entry = scopes.get_scope(op.registry).entry(op.key)
+            rules.runtime.check_positional(self, call, op, entry, skip=target.bound)
+            rules.redundant.check(self, call, op, entry, frame, shadow, skip=target.bound)
+            return
+        op = self.op_of(target)
+        if op is not None:
+            entry = scopes.get_scope(op.registry).entry(op.key)
+            rules.runtime.check_positional(self, call, op, entry)
+            rules.runtime.check_convolution_wrapper(self, call, op, scopes)
+            rules.redundant.check(self, call, op, entry, frame, shadow)
+            rules.registration.check_other_registry_lookalike(self, call, op, scopes)
+            self.sites.append(CallSite(block, op, _display(call.func), call, frame, entry))
+            return
+        if isinstance(target, (Unscoped, PlainFunc)):
+            rules.registration.check_lookalike(self, call, target, scopes)
+
+
+def _display(node) -> str:
+    try:
+        return ast.unparse(node)
+    except Exception:  # pragma: no cover - unparse of a parsed tree does not fail
+        return "?"
+
+
+def _display_name(node) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _copy(node):
+    return copy.deepcopy(node)
+
+
+def _bind_params(fnode, call) -> dict:
+    """Parameter -> literal AST fixed by the call site (argument or untouched default),
+    or None when the value is not certain."""
+    args = fnode.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    env = {name: None for name in positional + [a.arg for a in args.kwonlyargs]}
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            env[extra.arg] = None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords):
+        return env
+    given = {}
+    for name, value in zip(positional, call.args):
+        given[name] = value
+    for kw in call.keywords:
+        given[kw.arg] = kw.value
+    defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    for a, d in zip(args.kwonlyargs, args.kw_defaults):
+        if d is not None:
+            defaults[a.arg] = d
+    for name in env:
+        value = given.get(name, defaults.get(name))
+        env[name] = value if value is not None and _literal(value) else None
+    return env

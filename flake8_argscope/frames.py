@@ -1,0 +1,278 @@
+"""Name bindings per Python scope (module, function, lambda, class body).
+
+Only what resolution needs: which statements bind a name in a scope, and where. Nested
+function and class bodies are their own frames; comprehensions bind their targets in their
+own scope, which the walker shadows while it is inside them.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+FUNC_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+COMP_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass(frozen=True)
+class Binding:
+    kind: str  # import | from | assign | def | class | withas | param | other
+    line: int
+    node: ast.AST | None = None  # the statement / def / withitem / alias
+    path: str | None = None  # for imports: the dotted path bound (None: relative/unknown)
+    level: int = 0  # relative import level
+    module: str | None = None  # relative import: the module part
+
+
+@dataclass
+class Frame:
+    node: ast.AST
+    parent: Frame | None  # enclosing frame for name lookup (class frames are skipped)
+    bindings: dict = field(default_factory=dict)  # name -> [Binding]
+    declared_global: set = field(default_factory=set)
+    declared_nonlocal: set = field(default_factory=set)
+    store_attr_roots: dict = field(default_factory=dict)  # name -> [line] of `name.x = ...`
+
+    @property
+    def is_module(self) -> bool:
+        return isinstance(self.node, ast.Module)
+
+    @property
+    def is_class(self) -> bool:
+        return isinstance(self.node, ast.ClassDef)
+
+    def add(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    def binds(self, name: str) -> bool:
+        return name in self.bindings or name in self.declared_global or (
+            name in self.declared_nonlocal
+        )
+
+    def lines_binding(self, name: str):
+        return [b.line for b in self.bindings.get(name, ())]
+
+
+def _target_names(target, out):
+    if isinstance(target, ast.Name):
+        out.append(target)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            _target_names(elt, out)
+    elif isinstance(target, ast.Starred):
+        _target_names(target.value, out)
+
+
+def _attr_root(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+class _Collector(ast.NodeVisitor):
+    """Fills one frame; does not enter nested scopes (it records their names only)."""
+
+    def __init__(self, frame: Frame):
+        self.frame = frame
+
+    def other(self, name_node):
+        self.frame.add(name_node.id, Binding("other", name_node.lineno, name_node))
+
+    # -- nested scopes: bind the name, do not enter
+    def visit_FunctionDef(self, node):
+        for d in node.decorator_list:
+            self.visit(d)
+        self._visit_args_defaults(node.args)
+        self.frame.add(node.name, Binding("def", node.lineno, node))
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node):
+        for d in node.decorator_list:
+            self.visit(d)
+        for b in node.bases:
+            self.visit(b)
+        for k in node.keywords:
+            self.visit(k.value)
+        self.frame.add(node.name, Binding("class", node.lineno, node))
+
+    def visit_Lambda(self, node):
+        self._visit_args_defaults(node.args)
+
+    def _visit_args_defaults(self, args):
+        for d in args.defaults:
+            self.visit(d)
+        for d in args.kw_defaults:
+            if d is not None:
+                self.visit(d)
+
+    def _comp(self, node):
+        # comprehension targets live in their own scope; walrus inside binds here
+        for gen in node.generators:
+            self.visit(gen.iter)
+            for cond in gen.ifs:
+                self.visit(cond)
+        for attr in ("elt", "key", "value"):
+            sub = getattr(node, attr, None)
+            if sub is not None:
+                self.visit(sub)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comp
+
+    # -- bindings
+    def visit_Import(self, node):
+        for alias in node.names:
+            if alias.asname:
+                self.frame.add(alias.asname, Binding("import", node.lineno, alias, alias.name))
+            else:
+                root = alias.name.split(".", 1)[0]
+                self.frame.add(root, Binding("import", node.lineno, alias, root))
+
+    def visit_ImportFrom(self, node):
+        for alias in node.names:
+            if alias.name == "*":
+                self.frame.add("*", Binding(
+                    "star", node.lineno, node,
+                    node.module if not node.level else None, node.level, node.module))
+                continue
+            name = alias.asname or alias.name
+            if node.level:
+                self.frame.add(name, Binding(
+                    "from", node.lineno, alias, None, node.level,
+                    ((node.module + ".") if node.module else "") + alias.name))
+            else:
+                self.frame.add(name, Binding(
+                    "from", node.lineno, alias, f"{node.module}.{alias.name}"))
+
+    def visit_Assign(self, node):
+        self.visit(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name) and len(node.targets) == 1:
+                self.frame.add(target.id, Binding("assign", node.lineno, node))
+            else:
+                self._store(target)
+
+    def visit_AnnAssign(self, node):
+        if node.value is not None:
+            self.visit(node.value)
+            if isinstance(node.target, ast.Name):
+                self.frame.add(node.target.id, Binding("assign", node.lineno, node))
+                return
+        self._store(node.target)
+
+    def _store(self, target):
+        names = []
+        _target_names(target, names)
+        for n in names:
+            self.other(n)
+        self._attr_store(target)
+        for sub in ast.walk(target):
+            if isinstance(sub, (ast.Subscript, ast.Attribute)):
+                self.visit(sub.value)
+
+    def _attr_store(self, target):
+        for sub in ast.walk(target) if isinstance(target, (ast.Tuple, ast.List)) else [target]:
+            if isinstance(sub, (ast.Attribute, ast.Subscript)):
+                root = _attr_root(sub)
+                if root:
+                    self.frame.store_attr_roots.setdefault(root, []).append(sub.lineno)
+
+    def visit_AugAssign(self, node):
+        self.visit(node.value)
+        if isinstance(node.target, ast.Name):
+            self.other(node.target)
+        else:
+            self._attr_store(node.target)
+
+    def visit_NamedExpr(self, node):
+        self.visit(node.value)
+        self.other(node.target)
+
+    def visit_For(self, node):
+        self.visit(node.iter)
+        self._store(node.target)
+        for stmt in node.body + node.orelse:
+            self.visit(stmt)
+
+    visit_AsyncFor = visit_For
+
+    def visit_With(self, node):
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                if isinstance(item.optional_vars, ast.Name):
+                    self.frame.add(item.optional_vars.id, Binding(
+                        "withas", item.optional_vars.lineno, item))
+                else:
+                    self._store(item.optional_vars)
+        for stmt in node.body:
+            self.visit(stmt)
+
+    visit_AsyncWith = visit_With
+
+    def visit_ExceptHandler(self, node):
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name:
+            self.frame.add(node.name, Binding("other", node.lineno, node))
+        for stmt in node.body:
+            self.visit(stmt)
+
+    def visit_Delete(self, node):
+        for t in node.targets:
+            if isinstance(t, ast.Name):
+                self.other(t)
+            else:
+                self._attr_store(t)
+
+    def visit_Global(self, node):
+        self.frame.declared_global.update(node.names)
+
+    def visit_Nonlocal(self, node):
+        self.frame.declared_nonlocal.update(node.names)
+
+    def visit_MatchAs(self, node):
+        if node.pattern is not None:
+            self.visit(node.pattern)
+        if node.name:
+            self.frame.add(node.name, Binding("other", node.lineno, node))
+
+    def visit_MatchStar(self, node):
+        if node.name:
+            self.frame.add(node.name, Binding("other", node.lineno, node))
+
+    def visit_MatchMapping(self, node):
+        for p in node.patterns:
+            self.visit(p)
+        if node.rest:
+            self.frame.add(node.rest, Binding("other", node.lineno, node))
+
+    def visit_Call(self, node):
+        # `x.append(...)`-style mutation of a local counts as a change of `x`
+        if isinstance(node.func, ast.Attribute):
+            root = _attr_root(node.func.value)
+            if root:
+                self.frame.store_attr_roots.setdefault(root, []).append(node.lineno)
+        self.generic_visit(node)
+
+
+def build_frame(node, parent: Frame | None) -> Frame:
+    frame = Frame(node=node, parent=parent)
+    collector = _Collector(frame)
+    if isinstance(node, ast.Module):
+        body = node.body
+    elif isinstance(node, ast.Lambda):
+        body = [node.body]
+    else:
+        body = node.body
+    if isinstance(node, FUNC_NODES):
+        args = node.args
+        for a in args.posonlyargs + args.args + args.kwonlyargs:
+            frame.add(a.arg, Binding("param", getattr(a, "lineno", node.lineno), a))
+        for a in (args.vararg, args.kwarg):
+            if a is not None:
+                frame.add(a.arg, Binding("other", getattr(a, "lineno", node.lineno), a))
+    for stmt in body:
+        collector.visit(stmt)
+    return frame

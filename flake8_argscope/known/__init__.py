@@ -1,0 +1,197 @@
+"""What the plugin knows about tf_slim, TF 1.x contrib and tensorpack, without importing them.
+
+The facts live in ``_tables.py``, generated from the published wheels by ``generate.py``;
+this module turns a dotted path, as the user's imports spell it, into one of those facts.
+The tables are imported lazily: files that never pass the trigger gate never pay for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+SLIM = "tf_slim"
+CONTRIB = "tf_contrib"
+TENSORPACK = "tensorpack"
+
+REGISTRY_LABELS = {
+    SLIM: "tf_slim",
+    CONTRIB: "tf.contrib",
+    TENSORPACK: "tensorpack",
+}
+
+# Functions of these namespaces are plain functions: never decorated by any registry.
+# (TF core has no @add_arg_scope op; tensorpack's enable_argscope_for_module is handled
+# by the resolver, which knows when tf.layers was patched.)
+UNSCOPED_PREFIXES = (
+    "tensorflow.layers.",
+    "tensorflow.compat.v1.layers.",
+    "tensorflow.compat.v2.",
+    "tensorflow.nn.",
+    "tensorflow.compat.v1.nn.",
+    "tensorflow.keras.",
+    "tensorflow.compat.v1.keras.",
+    "tensorflow.math.",
+    "tensorflow.image.",
+    "keras.",
+    "tf_keras.",
+)
+
+# Library namespaces whose every scoped op is in the tables: another function reached
+# through them is certainly not scope-enabled (or does not exist at all).
+COMPLETE_PREFIXES = {
+    "tf_slim.": SLIM,
+    "tensorflow.contrib.slim.": CONTRIB,
+    "tensorflow.contrib.layers.": CONTRIB,
+    "tensorflow.contrib.framework.": CONTRIB,
+}
+
+# Roots that belong to the known libraries (never handed to astroid, never imported).
+LIBRARY_ROOTS = frozenset({"tensorflow", "tf_slim", "tensorpack", "keras", "tf_keras"})
+
+
+@dataclass(frozen=True)
+class Op:
+    """One scope-enabled function: what the arg_scope machinery and its signature say."""
+
+    registry: str
+    key: str  # arg_scope key: same for aliases, different for different functions
+    name: str  # the function's __name__ (what TypeError messages name)
+    params: tuple = ()
+    kwonly: tuple = ()
+    varargs: bool = False
+    varkw: bool = False
+    signature_known: bool = True
+    # tensorpack layer_register extras
+    use_scope: object = True
+    positional_override: tuple = ()
+    legacy_kwargs: tuple = ()  # accepted old keyword names
+    tflayer: bool = False  # convert_to_tflayer_args: extra positionals assert, listed ones win
+    aliases: tuple = field(default=(), compare=False)  # every __name__-like spelling
+
+    def accepts(self, kw: str) -> bool | None:
+        """True/False when the signature is known, None when it is not."""
+        if not self.signature_known:
+            return None
+        if self.varkw:
+            return True
+        return kw in self.params or kw in self.kwonly or kw in self.legacy_kwargs
+
+
+@dataclass(frozen=True)
+class Partial:
+    """``slim.relu`` & co.: functools.partial of a scoped op; not itself scope-enabled."""
+
+    registry: str
+    name: str
+    target: Op
+    bound: tuple  # keyword names the partial binds explicitly
+
+
+@dataclass(frozen=True)
+class Api:
+    """A function of the arg_scope API itself (arg_scope, add_arg_scope, argscope, ...)."""
+
+    registry: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Factory:
+    """A library function that returns a scope dict (``vgg_arg_scope()``...)."""
+
+    registry: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Unscoped:
+    """A library function that is certainly not scope-enabled."""
+
+    path: str
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+
+def _load():
+    from flake8_argscope.known import _tables as t
+
+    return t
+
+
+@lru_cache(maxsize=None)
+def _op_from_key(key: str) -> Op:
+    t = _load()
+    info = t.OPS[key]
+    registry = info["registry"]
+    names = {info["name"]}
+    for alias, target in t.ALIASES.items():
+        if target == key:
+            names.add(alias.rsplit(".", 1)[-1])
+    arg_key = info.get("argscope_key") if registry == TENSORPACK else None
+    return Op(
+        registry=registry,
+        key=f"{registry}:{arg_key or key}",
+        name=info["name"],
+        params=tuple(info["params"]),
+        kwonly=tuple(info.get("kwonly", ())),
+        varargs=bool(info.get("varargs")),
+        varkw=bool(info.get("varkw")),
+        use_scope=info.get("use_scope", True),
+        positional_override=tuple(info.get("positional_override", ())),
+        legacy_kwargs=tuple(sorted(info.get("legacy_kwargs", {}) or {})),
+        tflayer=bool(info.get("positional_override") or info.get("legacy_kwargs")),
+        aliases=tuple(sorted(names)),
+    )
+
+
+def _entry(path: str):
+    t = _load()
+    if path in t.OPS:
+        return _op_from_key(path)
+    if path in t.ALIASES:
+        return _op_from_key(t.ALIASES[path])
+    if path in t.PARTIALS:
+        p = t.PARTIALS[path]
+        return Partial(
+            registry=p["registry"],
+            name=path.rsplit(".", 1)[-1],
+            target=_entry(p["of"]),
+            bound=tuple(sorted(p["bound"])),
+        )
+    return None
+
+
+@lru_cache(maxsize=4096)
+def lookup(path: str):
+    """Dotted path (``tensorflow.contrib.slim.conv2d``) -> Op | Partial | Api | Factory |
+    Unscoped | None (unknown: stay silent)."""
+    t = _load()
+    target = t.PATHS.get(path)
+    if target is not None:
+        return _entry(target)
+    api = t.API.get(path)
+    if api is not None:
+        return Api(registry=api[0], name=api[1])
+    registry = t.FACTORIES.get(path)
+    if registry is not None:
+        return Factory(registry=registry, path=path)
+    for prefix in UNSCOPED_PREFIXES:
+        if path.startswith(prefix):
+            return Unscoped(path)
+    for prefix in COMPLETE_PREFIXES:
+        if path.startswith(prefix):
+            return Unscoped(path)
+    return None
+
+
+def is_library_path(path: str) -> bool:
+    return path.split(".", 1)[0] in LIBRARY_ROOTS
+
+
+def is_known_namespace(path: str) -> bool:
+    """True when ``path`` is a module path of the known libraries (an attribute chain
+    can continue from it)."""
+    return is_library_path(path)

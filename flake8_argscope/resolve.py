@@ -1,0 +1,449 @@
+"""Names -> what they are: library paths, this file's defs, scope dicts.
+
+Resolution is syntactic and conservative: a name bound more than once in a way that
+disagrees, bound by something we cannot follow, or shadowed by a comprehension, resolves
+to None and every rule stays silent about it.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass
+
+from flake8_argscope import known
+from flake8_argscope.frames import Frame, build_frame
+from flake8_argscope.known import (
+    CONTRIB, SLIM, TENSORPACK, Api, Factory, Op, Partial, Unscoped,
+)
+
+_BUILTINS = frozenset(dir(builtins))
+TF_LAYERS_MODULES = ("tensorflow.layers", "tensorflow.compat.v1.layers")
+# use_scope of a plain function made scope-enabled by tensorpack's enable_argscope_for_*:
+# no layer name comes first, positional args map straight onto the parameters
+FUNCTION = "function"
+
+
+# ---------------------------------------------------------------- symbols
+@dataclass(frozen=True)
+class Path:
+    """A dotted path into an imported module (library or not)."""
+
+    path: str
+    line: int = 0  # line of the binding import (0: attribute access at use time)
+    from_import: bool = False
+
+
+@dataclass(frozen=True)
+class Builtin:
+    name: str
+
+
+@dataclass(frozen=True)
+class LocalDef:
+    node: ast.AST  # FunctionDef / AsyncFunctionDef
+    frame: Frame  # the frame the def lives in
+
+
+@dataclass(frozen=True)
+class Wrapped:
+    """``g = add_arg_scope(f)`` / ``g = enable_argscope_for_function(f)``."""
+
+    registry: str
+    inner: object  # symbol of f
+    node: ast.Call
+
+
+@dataclass(frozen=True)
+class ScopeRef:
+    """A name bound to a scope dict: ``as sc`` or ``sc = factory()``."""
+
+    binding_node: ast.AST  # the withitem or assign node
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    pass
+
+
+UNKNOWN = None
+
+
+# ---------------------------------------------------------------- targets
+@dataclass(frozen=True)
+class LocalOp:
+    """An op defined in this file (scope-enabled by a decorator or wrapper call)."""
+
+    op: Op
+
+
+@dataclass(frozen=True)
+class PlainFunc:
+    """A function that is certainly not scope-enabled."""
+
+    name: str
+    path: str
+    registered: Op | None = None  # add_arg_scope(f) ran on it: its key is registered anyway
+
+
+def _is_str_const(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+class Resolver:
+    def __init__(self, tree: ast.Module, config):
+        self.tree = tree
+        self.config = config
+        self.frames: dict[int, Frame] = {}
+        self.module_frame = self.frame_for(tree, None)
+        self._busy: set = set()
+        self._def_info: dict[int, object] = {}
+        self.api_overrides = dict(config.api_paths)
+        self.extra_ops = config.scoped_ops
+        self._registered_raw = None
+        self._patches = None
+
+    # ------------------------------------------------------------ frames
+    def frame_for(self, node, parent: Frame | None) -> Frame:
+        frame = self.frames.get(id(node))
+        if frame is None:
+            frame = build_frame(node, parent)
+            self.frames[id(node)] = frame
+        return frame
+
+    # ------------------------------------------------------------ names
+    def resolve_name(self, name: str, frame: Frame, shadow=frozenset()):
+        if name in shadow:
+            return UNKNOWN
+        f = frame
+        first = True
+        while f is not None:
+            if name in f.declared_global and not f.is_module:
+                f = self.module_frame
+                continue
+            if f.is_class and not first:
+                f = f.parent
+                continue
+            if name in f.bindings:
+                return self._from_bindings(name, f)
+            first = False
+            f = f.parent
+        star = self._star_lookup(name)
+        if star is not None:
+            return star
+        if name in _BUILTINS:
+            return Builtin(name)
+        return UNKNOWN
+
+    def _star_lookup(self, name):
+        stars = self.module_frame.bindings.get("*")
+        if not stars:
+            return UNKNOWN
+        found = UNKNOWN
+        for b in stars:
+            if b.path is None or not known.is_library_path(b.path):
+                return UNKNOWN
+            target = known.lookup(f"{b.path}.{name}")
+            if target is not None and not isinstance(target, Unscoped):
+                found = Path(f"{b.path}.{name}", b.line, True)
+        return found
+
+    def _from_bindings(self, name: str, frame: Frame):
+        bindings = frame.bindings[name]
+        if frame.is_module:
+            return self._module_binding(name, bindings, frame)
+        if len(bindings) != 1:
+            return UNKNOWN
+        return self._one_binding(bindings[0], frame)
+
+    def _module_binding(self, name, bindings, frame):
+        syms = []
+        for b in bindings:
+            key = (id(frame), name, b.line)
+            if key in self._busy:
+                return UNKNOWN
+            self._busy.add(key)
+            try:
+                syms.append(self._one_binding(b, frame))
+            finally:
+                self._busy.discard(key)
+        if any(s is UNKNOWN for s in syms):
+            # `def f` followed by `f = add_arg_scope(f)`: the last binding wins at call time
+            last = syms[-1]
+            if isinstance(last, Wrapped) and len(syms) == 2 and isinstance(syms[0], LocalDef):
+                return last
+            return UNKNOWN
+        first = syms[0]
+        if all(s == first for s in syms):
+            return first
+        if len(syms) == 2 and isinstance(syms[0], LocalDef) and isinstance(syms[1], Wrapped):
+            return syms[1]
+        # the same library object bound by several imports (try/except fallbacks)
+        targets = {self._identity(s) for s in syms}
+        if len(targets) == 1 and None not in targets:
+            return syms[-1]
+        return UNKNOWN
+
+    def _identity(self, sym):
+        if isinstance(sym, Path):
+            t = self.lookup_path(sym.path, sym)
+            if isinstance(t, Op):
+                return t.key
+            return t if isinstance(t, (Api,)) else ("path", sym.path)
+        return None
+
+    def _one_binding(self, b, frame):
+        kind = b.kind
+        if kind in ("import", "from"):
+            if b.path is None:
+                return self._relative(b, frame)
+            return Path(b.path, b.line, kind == "from")
+        if kind == "def":
+            return LocalDef(b.node, frame)
+        if kind == "withas":
+            return ScopeRef(b.node)
+        if kind == "assign":
+            key = ("assign", id(b.node))
+            if key in self._busy:
+                return UNKNOWN
+            self._busy.add(key)
+            try:
+                return self._assigned(b.node, frame)
+            finally:
+                self._busy.discard(key)
+        return UNKNOWN
+
+    def _relative(self, b, frame):
+        return UNKNOWN  # project modules: see the cross-module resolver
+
+    def _assigned(self, node, frame):
+        value = node.value
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return self.resolve_expr(value, frame)
+        if isinstance(value, ast.Call):
+            callee = self.resolve_expr(value.func, frame)
+            target = self.classify(callee) if callee is not None else None
+            if isinstance(target, Api):
+                if target.name == "add_arg_scope" and len(value.args) == 1 and not value.keywords:
+                    inner = self.resolve_expr(value.args[0], frame)
+                    return Wrapped(target.registry, inner, value)
+                if target.name == "enable_argscope_for_function" and value.args:
+                    inner = self.resolve_expr(value.args[0], frame)
+                    return Wrapped(TENSORPACK, inner, value)
+                if target.name == "current_arg_scope":
+                    return ScopeRef(node)
+            if target is not None and (isinstance(target, Factory) or self.factory_of(target)):
+                return ScopeRef(node)
+        return UNKNOWN
+
+    def resolve_expr(self, node, frame: Frame, shadow=frozenset()):
+        if isinstance(node, ast.Name):
+            return self.resolve_name(node.id, frame, shadow)
+        if isinstance(node, ast.Attribute):
+            base = self.resolve_expr(node.value, frame, shadow)
+            if isinstance(base, Path):
+                return Path(f"{base.path}.{node.attr}", base.line, base.from_import)
+            return UNKNOWN
+        return UNKNOWN
+
+    # ------------------------------------------------------------ classification
+    def lookup_path(self, path: str, sym: Path | None = None):
+        path = _normalise(path)
+        if path in self.api_overrides:
+            return self.api_overrides[path]
+        if path in self.extra_ops:
+            return self.extra_ops[path]
+        patched = self._tensorpack_patched(path, sym)
+        if patched is not None:
+            return patched
+        return known.lookup(path)
+
+    def classify(self, sym):
+        """Symbol -> Op | Partial | Api | Factory | Unscoped | LocalOp | PlainFunc |
+        LocalFactory info | ScopeRef | Builtin | None."""
+        if sym is None:
+            return None
+        if isinstance(sym, Path):
+            return self.lookup_path(sym.path, sym)
+        if isinstance(sym, LocalDef):
+            return self.def_info(sym)
+        if isinstance(sym, Wrapped):
+            return self._wrapped_info(sym)
+        return sym
+
+    # ------------------------------------------------------------ local defs
+    def def_info(self, sym: LocalDef):
+        key = id(sym.node)
+        if key in self._def_info:
+            return self._def_info[key]
+        self._def_info[key] = None  # recursion guard
+        info = self._compute_def_info(sym)
+        self._def_info[key] = info
+        return info
+
+    def _compute_def_info(self, sym: LocalDef):
+        node = sym.node
+        if sym.frame.is_class:
+            return None  # methods: `self` shifts every position; stay out
+        registries = []
+        layer = None
+        tflayer = None
+        other = False
+        for deco in node.decorator_list:
+            target = self.classify(self.resolve_expr(
+                deco.func if isinstance(deco, ast.Call) else deco, sym.frame))
+            if isinstance(target, Api) and target.name == "add_arg_scope" and not isinstance(
+                    deco, ast.Call):
+                registries.append(target.registry)
+            elif isinstance(target, Api) and target.name == "layer_register" and isinstance(
+                    deco, ast.Call):
+                layer = deco
+            elif isinstance(target, Api) and target.name == "convert_to_tflayer_args":
+                tflayer = deco
+            else:
+                other = True
+        if layer is not None:
+            return LocalOp(self._tensorpack_layer(node, layer, tflayer, other))
+        if registries:
+            registry = registries[0]
+            if len(set(registries)) > 1:
+                return None
+            return LocalOp(_signature_op(
+                node, registry, f"{registry}:local:{node.name}:{node.lineno}",
+                known_sig=not other))
+        if other or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        registry = self._registered(node)
+        op = None
+        if registry is not None:
+            op = _signature_op(node, registry, f"{registry}:local:{node.name}:{node.lineno}")
+        return PlainFunc(node.name, node.name, op)
+
+    def _tensorpack_layer(self, node, layer_call, tflayer, other):
+        use_scope = True
+        for kw in layer_call.keywords:
+            if kw.arg == "use_scope":
+                use_scope = kw.value.value if isinstance(kw.value, ast.Constant) else "?"
+        override = ()
+        legacy = ()
+        if tflayer is not None and isinstance(tflayer, ast.Call):
+            for kw in tflayer.keywords:
+                if kw.arg == "args_names" and isinstance(kw.value, (ast.List, ast.Tuple)):
+                    override = tuple(e.value for e in kw.value.elts if _is_str_const(e))
+                if kw.arg == "name_mapping" and isinstance(kw.value, ast.Dict):
+                    legacy = tuple(k.value for k in kw.value.keys if _is_str_const(k))
+            legacy = legacy + ("nl", "W_init", "b_init")
+        op = _signature_op(node, TENSORPACK, f"{TENSORPACK}:{node.name}",
+                           known_sig=not other and use_scope != "?")
+        return Op(
+            registry=op.registry, key=op.key, name=op.name, params=op.params,
+            kwonly=op.kwonly, varargs=op.varargs, varkw=op.varkw,
+            signature_known=op.signature_known, use_scope=use_scope,
+            positional_override=override, legacy_kwargs=legacy,
+            aliases=(node.name,), tflayer=tflayer is not None)
+
+    def _wrapped_info(self, sym: Wrapped):
+        inner = self.classify(sym.inner)
+        if sym.registry == TENSORPACK:
+            name = _final_name(sym.node.args[0]) if sym.node.args else None
+            if isinstance(inner, PlainFunc) and name:
+                node = self._def_node(sym.inner)
+                op = _signature_op(node, TENSORPACK, f"{TENSORPACK}:{node.name}")
+                return LocalOp(Op(
+                    registry=TENSORPACK, key=op.key, name=op.name, params=op.params,
+                    kwonly=op.kwonly, varargs=op.varargs, varkw=op.varkw,
+                    use_scope=FUNCTION, aliases=(node.name,)))
+            if name:
+                return LocalOp(Op(registry=TENSORPACK, key=f"{TENSORPACK}:{name}", name=name,
+                                  signature_known=False, use_scope=FUNCTION, aliases=(name,)))
+            return None
+        if isinstance(inner, PlainFunc):
+            node = self._def_node(sym.inner)
+            return LocalOp(_signature_op(
+                node, sym.registry, f"{sym.registry}:local:{node.name}:{node.lineno}"))
+        if isinstance(inner, (Op, LocalOp)):
+            return inner
+        return None
+
+    def _def_node(self, sym):
+        return sym.node if isinstance(sym, LocalDef) else None
+
+    def _registered(self, node):
+        """add_arg_scope(f) anywhere in the file registers f's key even when the result is
+        discarded (ARG_SCOPE_SEMANTICS §1.6: has_arg_scope is True for the raw function)."""
+        if self._registered_raw is None:
+            self._registered_raw = {}
+            for call in ast.walk(self.tree):
+                if isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(
+                        call.args[0], ast.Name) and "arg_scope" in (
+                        _final_name(call.func) or ""):
+                    target = self.classify(self.resolve_expr(call.func, self.module_frame))
+                    if isinstance(target, Api) and target.name == "add_arg_scope":
+                        self._registered_raw[call.args[0].id] = target.registry
+        return self._registered_raw.get(node.name)
+
+    # ------------------------------------------------------------ factories
+    def factory_of(self, target):
+        """A local def that returns ``sc`` from ``with arg_scope(...) as sc`` (or returns
+        another factory's call): its FactoryDef, else None."""
+        if not isinstance(target, PlainFunc):
+            return None
+        return None  # replaced by the analysis (it knows the with chains)
+
+    # ------------------------------------------------------------ tensorpack patches
+    def _tensorpack_patched(self, path, sym):
+        """``enable_argscope_for_module(tf.layers)`` at module level patches every function
+        of that module; names imported from it before the patch keep the plain function."""
+        if self._patches is None:
+            self._patches = []
+            for stmt in self.tree.body:
+                if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                    call = stmt.value
+                    target = self.classify(self.resolve_expr(call.func, self.module_frame))
+                    if (isinstance(target, Api) and target.name == "enable_argscope_for_module"
+                            and call.args):
+                        mod = self.resolve_expr(call.args[0], self.module_frame)
+                        if isinstance(mod, Path):
+                            mods = {_normalise(mod.path)}
+                            if mods & set(TF_LAYERS_MODULES):
+                                mods |= set(TF_LAYERS_MODULES)
+                            self._patches.append((stmt.lineno, frozenset(mods)))
+        if not self._patches:
+            return None
+        module, _, name = path.rpartition(".")
+        for line, mods in self._patches:
+            if module in mods:
+                if sym is not None and sym.from_import and sym.line < line:
+                    return Unscoped(path)
+                return Op(registry=TENSORPACK, key=f"{TENSORPACK}:{name}", name=name,
+                          signature_known=False, use_scope=FUNCTION, aliases=(name,))
+        return None
+
+
+def _normalise(path: str) -> str:
+    if path.startswith("tf."):
+        return "tensorflow." + path[3:]
+    return path
+
+
+def _final_name(node):
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _signature_op(node, registry, key, known_sig=True) -> Op:
+    args = node.args
+    params = tuple(a.arg for a in args.posonlyargs + args.args)
+    return Op(
+        registry=registry, key=key, name=node.name, params=params,
+        kwonly=tuple(a.arg for a in args.kwonlyargs), varargs=args.vararg is not None,
+        varkw=args.kwarg is not None, signature_known=known_sig, aliases=(node.name,))
+
+
+__all__ = [
+    "Resolver", "Path", "Builtin", "LocalDef", "Wrapped", "ScopeRef", "LocalOp", "PlainFunc",
+    "Op", "Partial", "Api", "Factory", "Unscoped", "SLIM", "CONTRIB", "TENSORPACK",
+]

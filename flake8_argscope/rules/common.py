@@ -1,0 +1,28 @@
+"""Small helpers the rule modules share."""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_argscope.known import REGISTRY_LABELS
+
+
+def show(node, limit: int = 60) -> str:
+    """Source-like text of a node, shortened for messages."""
+    try:
+        text = ast.unparse(node)
+    except Exception:  # pragma: no cover - unparse of a parsed tree does not fail
+        return "?"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def label(registry) -> str:
+    if registry is None:
+        return "?"
+    return REGISTRY_LABELS.get(registry, registry.split(":", 1)[-1])
+
+
+def same_value(a, b) -> bool:
+    """Structural equality of two expressions (positions and ctx ignored)."""
+    return ast.dump(a) == ast.dump(b)

@@ -1,0 +1,90 @@
+"""ASC101: the same ``kw=value`` on N calls of one scoped op in one block.
+
+A block is a module or function body, or a ``with`` body (nested defs are their own).
+A keyword qualifies when at least N calls of the op in the block pass it with the same
+value and every other call of the op there passes it too (with another value, which would
+still win over the scope): then an arg_scope can absorb it without changing any call.
+Keywords the effective scope supplies already (or may supply) are left to ASC201.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+from flake8_argscope.known import TENSORPACK
+from flake8_argscope.rules.common import same_value, show
+
+CODE = "ASC101"
+MESSAGE = "{n} calls of {op} repeat {pairs}; move them into an {api}({target}, ...)"
+NEVER = frozenset({"scope", "name"})
+
+
+def check(analysis):
+    if CODE not in analysis.config.enabled:
+        return
+    groups = defaultdict(list)
+    for site in analysis.sites:
+        groups[(id(site.block), site.op.key)].append(site)
+    minimum = analysis.config.min_repeats
+    for sites in groups.values():
+        if len(sites) < minimum:
+            continue
+        sites.sort(key=lambda s: (s.call.lineno, s.call.col_offset))
+        pairs = _shared(analysis, sites, minimum)
+        if not pairs:
+            continue
+        first = sites[0]
+        count = max(n for _, _, n in pairs)
+        tensorpack = first.op.registry == TENSORPACK
+        analysis.report(first.call, CODE, MESSAGE.format(
+            n=count, op=first.display,
+            pairs=", ".join(f"{kw}={show(v, 40)}" for kw, v, _ in pairs),
+            api="argscope" if tensorpack else "arg_scope",
+            target=first.display if tensorpack else f"[{first.display}]"))
+
+
+def _shared(analysis, sites, minimum):
+    keywords = [{k.arg: k.value for k in s.call.keywords if k.arg is not None} for s in sites]
+    names = set(keywords[0])
+    for kws in keywords[1:]:
+        names &= set(kws)  # every call passes it: the scope would change none of them
+    out = []
+    for kw in sorted(names - NEVER):
+        values = [kws[kw] for kws in keywords]
+        best, count = None, 0
+        for v in values:
+            n = sum(1 for w in values if same_value(v, w))
+            if n > count:
+                best, count = v, n
+        if count < minimum:
+            continue
+        if not _scope_leaves_it(sites, kw, best):
+            continue
+        if not _names_stable(sites, best):
+            continue
+        out.append((kw, best, count))
+    return out
+
+
+def _scope_leaves_it(sites, kw, value) -> bool:
+    for site in sites:
+        supplied = site.entry.supplies(kw)
+        if supplied is True:
+            return False  # may be supplied: not sure what a new scope would change
+        if supplied and (supplied.node is None or same_value(supplied.node, value)):
+            return False  # already supplied (ASC201's business) or unknown
+    return True
+
+
+def _names_stable(sites, value) -> bool:
+    names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    if not names:
+        return True
+    frame = sites[0].frame
+    lo = sites[0].call.lineno
+    hi = max(s.call.lineno for s in sites)
+    for name in names:
+        if any(lo <= line <= hi for line in frame.lines_binding(name)):
+            return False
+    return True

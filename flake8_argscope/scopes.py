@@ -1,0 +1,147 @@
+"""The arg_scope model: what an effective scope holds and how ``with`` items change it.
+
+A scope maps an op key to the keywords it supplies. The plugin rarely knows everything
+(``**kwargs``, unresolved list elements, dicts from unknown factories), so every entry also
+says which keywords it *may* supply: ``wild`` is a set of names, or ``ALL``. A keyword in
+``known`` is certainly supplied; one in ``wild`` may be; anything else is certainly not.
+
+Semantics (ARG_SCOPE_SEMANTICS.md §1.2-1.4, §3.1): a list entry merges per op and per
+keyword, inner wins; a reused dict replaces the whole scope; positional args are never
+merged. Each registry (tf_slim, tf.contrib, tensorpack, vendored copies) has its own stack.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+
+class _All:
+    """Every keyword (or every op)."""
+
+    def __contains__(self, item) -> bool:
+        return True
+
+    def __or__(self, other):
+        return self
+
+    __ror__ = __or__
+
+    def __repr__(self) -> str:
+        return "ALL"
+
+
+ALL = _All()
+NONE = frozenset()
+
+
+def union(a, b):
+    if a is ALL or b is ALL:
+        return ALL
+    return frozenset(a) | frozenset(b)
+
+
+@dataclass(frozen=True)
+class KwVal:
+    """One scoped keyword. ``node`` is None when the value cannot be known."""
+
+    node: ast.expr | None
+    line: int  # line of the arg_scope that supplied it
+    origin: object = None  # the function context where the value expression is evaluated
+    scope_node: ast.AST | None = None  # the with statement (for rebinding checks)
+    stable: bool = False  # value fixed by substitution: no name in it can change
+
+
+@dataclass
+class OpEntry:
+    known: dict = field(default_factory=dict)  # kw -> KwVal
+    wild: object = NONE  # kws that may be set with unknown values
+    names: frozenset = NONE  # final names the user listed for this op (for ASC302)
+    line: int = 0  # line of the innermost arg_scope that set this entry
+
+    def copy(self) -> OpEntry:
+        return OpEntry(dict(self.known), self.wild, self.names, self.line)
+
+    def supplies(self, kw: str):
+        """KwVal when certainly supplied, True when maybe, False when certainly not."""
+        if kw in self.known:
+            return self.known[kw]
+        return kw in self.wild
+
+
+@dataclass
+class Scope:
+    ops: dict = field(default_factory=dict)  # op key -> OpEntry
+    wild: object = NONE  # kws any op (listed or not) may get from unknown elements/dicts
+    line: int = 0
+
+    def copy(self) -> Scope:
+        return Scope({k: e.copy() for k, e in self.ops.items()}, self.wild, self.line)
+
+    def entry(self, key: str) -> OpEntry:
+        e = self.ops.get(key)
+        if e is None:
+            return OpEntry(wild=self.wild)
+        return e
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.ops and not self.wild
+
+
+def unknown_scope(line: int = 0) -> Scope:
+    """A scope about which nothing is known (an unknown dict, an unknown context manager)."""
+    return Scope(ops={}, wild=ALL, line=line)
+
+
+@dataclass(frozen=True)
+class ListedOp:
+    """An element of an arg_scope op list, once resolved."""
+
+    key: str | None  # None: unresolved (could be any op)
+    name: str = ""  # the final name as written (conv2d), for ASC302
+
+
+def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> Scope:
+    """``with arg_scope([ops...], **kwargs)``: per op, per keyword merge, inner wins.
+
+    ``kwargs`` are the explicit keywords (kw -> KwVal); ``extra_wild`` the keywords that
+    ``**mapping`` may add (``ALL`` when unknown, ``NONE`` when there is none).
+    """
+    new = parent.copy()
+    new.line = line
+    names = set(kwargs)
+    for op in listed:
+        if op.key is None:
+            continue
+        old = new.ops.get(op.key)
+        entry = old.copy() if old is not None else OpEntry(wild=parent.wild)
+        if extra_wild is ALL:
+            # ``**d`` may override anything set before, except the explicit keywords
+            entry.known = {}
+            entry.wild = ALL
+        elif extra_wild:
+            for kw in extra_wild:
+                entry.known.pop(kw, None)
+            entry.wild = union(entry.wild, extra_wild)
+        entry.known.update(kwargs)
+        if entry.wild is not ALL:
+            entry.wild = frozenset(entry.wild) - names
+        entry.names = entry.names | frozenset([op.name]) if op.name else entry.names
+        entry.line = line
+        new.ops[op.key] = entry
+    if any(op.key is None for op in listed):
+        # an element we could not resolve may be any op, including the ones above
+        maybe = union(names, extra_wild)
+        new.wild = union(new.wild, maybe)
+        resolved = {op.key for op in listed if op.key is not None}
+        for key, entry in new.ops.items():
+            if key in resolved:
+                continue
+            if maybe is ALL:
+                entry.known = {}
+            else:
+                for kw in maybe:
+                    entry.known.pop(kw, None)
+            entry.wild = union(entry.wild, maybe)
+    return new
