@@ -39,7 +39,7 @@ def check(analysis):
         tensorpack = first.op.registry == TENSORPACK
         analysis.report(first.call, CODE, MESSAGE.format(
             n=count, op=first.display,
-            pairs=", ".join(f"{kw}={show(v, 40)}" for kw, v, _ in pairs),
+            pairs=", ".join(f"{kw}={show(v, 70)}" for kw, v, _ in pairs),
             api="argscope" if tensorpack else "arg_scope",
             target=first.display if tensorpack else f"[{first.display}]"))
 
