@@ -7,6 +7,10 @@ def plain_layer(inputs, scale=1.0):
     return inputs * scale
 
 
+def plain_pool(inputs, kernel_size=2, padding='SAME'):
+    return inputs
+
+
 @slim.add_arg_scope
 def my_op(inputs, scale=1.0):
     return inputs * scale
@@ -21,7 +25,7 @@ scaled = slim.add_arg_scope(_raw)
 
 def bad_arg_scope():
     with slim.arg_scope([slim.conv2d,
-                         plain_layer],  # ASC301
+                         plain_pool],  # ASC301
                         padding='SAME') as sc:
         return sc
 
@@ -33,8 +37,7 @@ def case_plain_def(x):
 
 def case_multiline_list_tf_nn(x):
     with slim.arg_scope([slim.conv2d,
-                         tf.nn.relu],  # ASC301
-                        padding='SAME'):
+                         tf.nn.relu]):  # ASC301
         return slim.conv2d(x, 4, [3, 3])
 
 
@@ -62,7 +65,7 @@ def case_string_op(x):
 
 def case_inside_outer_scope(x):
     with slim.arg_scope([slim.conv2d], padding='SAME'):
-        with slim.arg_scope([slim.max_pool2d, plain_layer], padding='SAME'):  # ASC301
+        with slim.arg_scope([slim.max_pool2d, plain_pool], padding='SAME'):  # ASC301
             return slim.conv2d(x, 4, [3, 3])
 
 
@@ -72,8 +75,10 @@ def case_factory_with_plain(x):
 
 
 def case_ok_decorated(x):
-    with slim.arg_scope([slim.conv2d, slim.max_pool2d, my_op, scaled], padding='SAME'):
-        return slim.conv2d(x, 4, [3, 3])
+    with slim.arg_scope([slim.conv2d, slim.max_pool2d], padding='SAME'):
+        with slim.arg_scope([my_op], scale=2.0):
+            with slim.arg_scope([scaled], factor=2.0):
+                return my_op(scaled(slim.conv2d(x, 4, [3, 3])))
 
 
 def case_ok_aliases_and_tuple(x):
