@@ -21,6 +21,7 @@ from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscope
 from flake8_argscope.resolve import (
     Builtin, LocalDef, LocalOp, Path, PlainFunc, Resolver, ScopeRef, _normalise,
 )
+from flake8_argscope.project import Project
 from flake8_argscope.scopes import ALL, NONE, KwVal, ListedOp, Scope, merge, unknown_scope
 
 MAX_FACTORY_DEPTH = 8
@@ -96,10 +97,11 @@ class _Subst(ast.NodeTransformer):
 
 
 class Analysis:
-    def __init__(self, tree: ast.Module, config):
+    def __init__(self, tree: ast.Module, config, filename=None):
         self.tree = tree
         self.config = config
-        self.resolver = Resolver(tree, config)
+        project = Project(filename, config)
+        self.resolver = Resolver(tree, config, project=project, current=project.current)
         self.findings: list = []
         self.snapshots: dict = {}  # id(withitem | assign) -> (registry, Scope)
         self.sites: list[CallSite] = []
@@ -386,7 +388,7 @@ class Analysis:
 
     def _find_factory(self, sym):
         node = sym.node
-        frame = self.resolver.frame_for(node, sym.frame)
+        frame = sym.frame.resolver.frame_for(node, sym.frame)
         returns = []
 
         def walk(body, chain):

@@ -137,7 +137,7 @@ class ArgScopeChecker:
         try:
             from flake8_argscope.analysis import Analysis
 
-            findings = Analysis(self.tree, config).run()
+            findings = Analysis(self.tree, config, self.filename).run()
         except Exception:  # never break the user's flake8 run
             if config.debug:
                 sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")

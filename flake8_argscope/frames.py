@@ -33,6 +33,7 @@ class Frame:
     declared_global: set = field(default_factory=set)
     declared_nonlocal: set = field(default_factory=set)
     store_attr_roots: dict = field(default_factory=dict)  # name -> [line] of `name.x = ...`
+    resolver: object = field(default=None, repr=False, compare=False)  # the module's Resolver
 
     @property
     def is_module(self) -> bool:

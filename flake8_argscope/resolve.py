@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flake8_argscope import known
 from flake8_argscope.frames import Frame, build_frame
@@ -52,6 +52,7 @@ class Wrapped:
     registry: str
     inner: object  # symbol of f
     node: ast.Call
+    frame: Frame = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -91,23 +92,32 @@ def _is_str_const(node) -> bool:
 
 
 class Resolver:
-    def __init__(self, tree: ast.Module, config):
+    """Resolution for one module. Frames know their resolver, so a symbol found in another
+    project module is resolved, classified and evaluated by that module's resolver."""
+
+    def __init__(self, tree: ast.Module, config, project=None, current=None):
         self.tree = tree
         self.config = config
+        self.project = project
+        self.current = current  # (dotted module name, is_package) when known
         self.frames: dict[int, Frame] = {}
-        self.module_frame = self.frame_for(tree, None)
         self._busy: set = set()
         self._def_info: dict[int, object] = {}
         self.api_overrides = dict(config.api_paths)
         self.extra_ops = config.scoped_ops
         self._registered_raw = None
         self._patches = None
+        self.module_frame = self.frame_for(tree, None)
 
     # ------------------------------------------------------------ frames
     def frame_for(self, node, parent: Frame | None) -> Frame:
+        owner = parent.resolver if parent is not None else self
+        if owner is not self:
+            return owner.frame_for(node, parent)
         frame = self.frames.get(id(node))
         if frame is None:
             frame = build_frame(node, parent)
+            frame.resolver = self
             self.frames[id(node)] = frame
         return frame
 
@@ -115,6 +125,11 @@ class Resolver:
     def resolve_name(self, name: str, frame: Frame, shadow=frozenset()):
         if name in shadow:
             return UNKNOWN
+        if frame.resolver is not self:
+            return frame.resolver.resolve_name(name, frame, shadow)
+        return self._deref(self._resolve_name(name, frame))
+
+    def _resolve_name(self, name: str, frame: Frame):
         f = frame
         first = True
         while f is not None:
@@ -141,12 +156,60 @@ class Resolver:
             return UNKNOWN
         found = UNKNOWN
         for b in stars:
-            if b.path is None or not known.is_library_path(b.path):
+            module = b.path
+            if module is None and self.project is not None:
+                module = self.project.absolute(b.level, b.module, self.current)
+            if module is None:
                 return UNKNOWN
-            target = known.lookup(f"{b.path}.{name}")
-            if target is not None and not isinstance(target, Unscoped):
-                found = Path(f"{b.path}.{name}", b.line, True)
+            if known.is_library_path(module):
+                target = known.lookup(f"{module}.{name}")
+                if target is not None and not isinstance(target, Unscoped):
+                    found = Path(f"{module}.{name}", b.line, True)
+                continue
+            model = self.project.model(module) if self.project is not None else None
+            if model is None:
+                return UNKNOWN  # a star import we cannot see into may bind anything
+            if model.exports(name):
+                found = Path(f"{module}.{name}", b.line, True)
         return found
+
+    def exports(self, name: str) -> bool:
+        """Does ``from this_module import *`` bind ``name``?"""
+        names = self.module_frame.bindings.get("__all__")
+        if names:
+            value = getattr(names[0].node, "value", None)
+            if isinstance(value, (ast.List, ast.Tuple)):
+                return any(isinstance(e, ast.Constant) and e.value == name for e in value.elts)
+            return False
+        return not name.startswith("_") and name in self.module_frame.bindings
+
+    def _deref(self, sym):
+        """A Path into a project module -> the symbol that module binds there."""
+        if not isinstance(sym, Path) or self.project is None:
+            return sym
+        root = sym.path.split(".", 1)[0]
+        if known.is_library_path(root):
+            return sym
+        project = self.project
+        if project._depth > 24:
+            return UNKNOWN
+        if project.is_module(sym.path):
+            return sym  # a (sub)module: attributes are looked up in it later
+        model, rest = project.split(sym.path)
+        if model is None:
+            return sym
+        project._depth += 1
+        try:
+            found = model.resolve_name(rest[0], model.module_frame)
+            for attr in rest[1:]:
+                if isinstance(found, Path):
+                    found = Path(f"{found.path}.{attr}", found.line, found.from_import)
+                    found = model._deref(found)
+                else:
+                    return UNKNOWN
+            return found
+        finally:
+            project._depth -= 1
 
     def _from_bindings(self, name: str, frame: Frame):
         bindings = frame.bindings[name]
@@ -214,7 +277,10 @@ class Resolver:
         return UNKNOWN
 
     def _relative(self, b, frame):
-        return UNKNOWN  # project modules: see the cross-module resolver
+        if self.project is None:
+            return UNKNOWN
+        path = self.project.absolute(b.level, b.module, self.current)
+        return Path(path, b.line, True) if path else UNKNOWN
 
     def _assigned(self, node, frame):
         value = node.value
@@ -226,10 +292,10 @@ class Resolver:
             if isinstance(target, Api):
                 if target.name == "add_arg_scope" and len(value.args) == 1 and not value.keywords:
                     inner = self.resolve_expr(value.args[0], frame)
-                    return Wrapped(target.registry, inner, value)
+                    return Wrapped(target.registry, inner, value, frame)
                 if target.name == "enable_argscope_for_function" and value.args:
                     inner = self.resolve_expr(value.args[0], frame)
-                    return Wrapped(TENSORPACK, inner, value)
+                    return Wrapped(TENSORPACK, inner, value, frame)
                 if target.name == "current_arg_scope":
                     return ScopeRef(node)
             if target is not None and (isinstance(target, Factory) or self.factory_of(target)):
@@ -242,7 +308,8 @@ class Resolver:
         if isinstance(node, ast.Attribute):
             base = self.resolve_expr(node.value, frame, shadow)
             if isinstance(base, Path):
-                return Path(f"{base.path}.{node.attr}", base.line, base.from_import)
+                return self._deref(Path(f"{base.path}.{node.attr}", base.line,
+                                        base.from_import))
             return UNKNOWN
         return UNKNOWN
 
@@ -266,9 +333,9 @@ class Resolver:
         if isinstance(sym, Path):
             return self.lookup_path(sym.path, sym)
         if isinstance(sym, LocalDef):
-            return self.def_info(sym)
+            return sym.frame.resolver.def_info(sym)
         if isinstance(sym, Wrapped):
-            return self._wrapped_info(sym)
+            return sym.frame.resolver._wrapped_info(sym)
         return sym
 
     # ------------------------------------------------------------ local defs

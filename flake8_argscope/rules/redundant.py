@@ -58,9 +58,17 @@ def value_is_stable(analysis, kv, frame, call, shadow) -> bool:
             if not frame.binds(name) and len(module.bindings.get(name, ())) > 1:
                 return False
             continue
+        origin = kv.origin
+        if origin is not None and origin.resolver is not frame.resolver:
+            # evaluated in another module: the name must mean the same import there
+            there = origin.resolver.resolve_name(name, origin)
+            here = frame.resolver.resolve_name(name, frame, shadow)
+            if not (isinstance(there, Path) and isinstance(here, Path)
+                    and there.path == here.path):
+                return False
+            continue
         # the value was evaluated elsewhere (a factory, a module-level scope): only a
         # module-level name bound once means the same object in both places
-        origin = kv.origin
         if origin is not None and not origin.is_module and origin.binds(name):
             return False
         if not frame.is_module and _bound_in_chain(frame, name):

@@ -1,0 +1,181 @@
+"""The project's own modules: where they are, and their parsed models (cached per process).
+
+A name imported from a module of the project resolves into that module's definitions: ops,
+plain defs, scope factories, re-exports. Modules are located with astroid's module finder,
+restricted to the import roots, so a name that leads outside the project (an installed
+package, the standard library, tensorflow & co.) is never parsed. Other modules come from
+disk, cached by ``(path, mtime_ns, size)``; the linted file itself comes from flake8's lines.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from collections import OrderedDict
+
+from flake8_argscope.known import LIBRARY_ROOTS
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+MAX_CACHED_MODULES = 512
+MAX_MODULE_BYTES = 2_000_000
+_MODELS: OrderedDict = OrderedDict()  # path -> ((mtime_ns, size), ModuleModel | None)
+_LOCATIONS: dict = {}  # (roots, dotted) -> path | None
+
+
+def import_root(path: str) -> str | None:
+    """The first ancestor directory without ``__init__.py``: where Python would start."""
+    directory = os.path.dirname(os.path.abspath(path))
+    for _ in range(64):
+        if not os.path.isfile(os.path.join(directory, "__init__.py")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return directory
+        directory = parent
+    return None
+
+
+def module_name(path: str, root: str) -> tuple[str, bool] | None:
+    """Dotted name of ``path`` below ``root`` and whether it is a package ``__init__``."""
+    rel = os.path.relpath(os.path.abspath(path), root)
+    if rel.startswith(".."):
+        return None
+    parts = rel[:-3].split(os.sep) if rel.endswith(".py") else None
+    if not parts:
+        return None
+    if parts[-1] == "__init__":
+        return ".".join(parts[:-1]), True
+    return ".".join(parts), False
+
+
+def _find(dotted: str, roots: tuple) -> str | None:
+    key = (roots, dotted)
+    if key in _LOCATIONS:
+        return _LOCATIONS[key]
+    found = None
+    top = dotted.split(".", 1)[0]
+    if top and top not in LIBRARY_ROOTS and top not in _STDLIB:
+        found = _find_in_roots(dotted, roots)
+    if len(_LOCATIONS) > 20_000:
+        _LOCATIONS.clear()
+    _LOCATIONS[key] = found
+    return found
+
+
+def _find_in_roots(dotted: str, roots: tuple) -> str | None:
+    try:
+        from astroid import modutils
+
+        for root in roots:
+            try:
+                spec_path = modutils.file_from_modpath(dotted.split("."), path=[root])
+            except (ImportError, SyntaxError, ValueError, OSError):
+                continue
+            if spec_path and spec_path.endswith(".py") and os.path.abspath(
+                    spec_path).startswith(os.path.abspath(root) + os.sep):
+                return spec_path
+    except Exception:  # astroid missing or changed: plain file lookup below
+        pass
+    rel = dotted.replace(".", os.sep)
+    for root in roots:
+        for candidate in (os.path.join(root, rel + ".py"),
+                          os.path.join(root, rel, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
+
+
+class Project:
+    """The import roots of one linted file and the door to the other modules."""
+
+    def __init__(self, filename: str | None, config):
+        roots = []
+        if filename and filename not in ("stdin", "-"):
+            root = import_root(filename)
+            if root:
+                roots.append(root)
+        roots.append(os.getcwd())
+        roots.extend(os.path.abspath(r) for r in config.import_roots)
+        self.roots = tuple(dict.fromkeys(roots))
+        self.config = config
+        self.filename = filename
+        self.current = None
+        if filename and filename not in ("stdin", "-"):
+            for root in self.roots:
+                named = module_name(filename, root)
+                if named is not None:
+                    self.current = named
+                    break
+        self._depth = 0
+
+    def absolute(self, level: int, module: str | None, current: tuple | None) -> str | None:
+        """Absolute dotted name of a relative import seen in module ``current``."""
+        if current is None:
+            return None
+        name, is_package = current
+        parts = name.split(".") if name else []
+        if not is_package:
+            parts = parts[:-1]
+        if level - 1 > len(parts):
+            return None
+        if level > 1:
+            parts = parts[: len(parts) - (level - 1)]
+        if module:
+            parts.append(module)
+        return ".".join(p for p in parts if p) or None
+
+    def model(self, dotted: str):
+        """The parsed model of project module ``dotted``, or None outside the project."""
+        path = _find(dotted, self.roots)
+        if path is None:
+            return None
+        if self.filename and os.path.abspath(path) == os.path.abspath(self.filename):
+            return None  # the linted file comes from flake8's lines, not from disk
+        return self._load(path, dotted)
+
+    def _load(self, path: str, dotted: str):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        stamp = (st.st_mtime_ns, st.st_size)
+        cached = _MODELS.get(path)
+        if cached is not None and cached[0] == stamp:
+            _MODELS.move_to_end(path)
+            return cached[1]
+        model = None
+        if st.st_size <= MAX_MODULE_BYTES:
+            try:
+                with open(path, "rb") as fh:
+                    tree = ast.parse(fh.read(), filename=path)
+                from flake8_argscope.resolve import Resolver
+
+                is_package = os.path.basename(path) == "__init__.py"
+                model = Resolver(tree, self.config, project=self,
+                                 current=(dotted, is_package))
+            except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
+                model = None
+        _MODELS[path] = (stamp, model)
+        while len(_MODELS) > MAX_CACHED_MODULES:
+            _MODELS.popitem(last=False)
+        return model
+
+    def is_module(self, dotted: str) -> bool:
+        return _find(dotted, self.roots) is not None
+
+    def split(self, path: str):
+        """``pkg.mod.attr.x`` -> (model of the longest project-module prefix, rest)."""
+        parts = path.split(".")
+        if parts[0] in LIBRARY_ROOTS or parts[0] in _STDLIB:
+            return None, None
+        for i in range(len(parts) - 1, 0, -1):
+            model = self.model(".".join(parts[:i]))
+            if model is not None:
+                return model, parts[i:]
+        return None, None
+
+
+def clear_cache() -> None:
+    _MODELS.clear()
+    _LOCATIONS.clear()
