@@ -453,6 +453,16 @@ class Analysis:
             self.snapshots[id(stmt)] = (reg, scope)
 
     # ============================================================ calls
+    @staticmethod
+    def _entry_for(op, scopes):
+        if op.registry is not None:
+            return scopes.get_scope(op.registry).entry(op.key)
+        # an op named by --argscope-scoped-ops: whichever registry's scope lists it
+        for registry, scope in scopes.items():
+            if registry is not None and op.key in scope.ops:
+                return scope.ops[op.key]
+        return scopes.get_scope(None).entry(op.key)
+
     def check_call(self, call, frame, scopes, block, withs, shadow):
         target = self.target_of(call.func, frame, shadow)
         if target is None:
@@ -465,7 +475,7 @@ class Analysis:
             return
         op = self.op_of(target)
         if op is not None:
-            entry = scopes.get_scope(op.registry).entry(op.key)
+            entry = self._entry_for(op, scopes)
             rules.runtime.check_positional(self, call, op, entry)
             rules.runtime.check_convolution_wrapper(self, call, op, scopes)
             rules.redundant.check(self, call, op, entry, frame, shadow)

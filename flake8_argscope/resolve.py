@@ -190,6 +190,8 @@ class Resolver:
         root = sym.path.split(".", 1)[0]
         if known.is_library_path(root):
             return sym
+        if sym.path in self.api_overrides or sym.path in self.extra_ops:
+            return sym  # configured by the user: wins over what the project's code says
         project = self.project
         if project._depth > 24:
             return UNKNOWN

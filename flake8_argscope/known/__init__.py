@@ -169,6 +169,11 @@ def lookup(path: str):
     """Dotted path (``tensorflow.contrib.slim.conv2d``) -> Op | Partial | Api | Factory |
     Unscoped | None (unknown: stay silent)."""
     t = _load()
+    if path.endswith(".__wrapped__"):
+        # the raw function: its str() is the arg_scope key, so has_arg_scope() is True
+        # (ARG_SCOPE_SEMANTICS §1.6); calls of it do not read the scope (None: silent)
+        inner = lookup(path[: -len(".__wrapped__")])
+        return inner if isinstance(inner, Op) else None
     target = t.PATHS.get(path)
     if target is not None:
         return _entry(target)

@@ -68,13 +68,9 @@ def _shared(analysis, sites, minimum):
 
 
 def _scope_leaves_it(sites, kw, value) -> bool:
-    for site in sites:
-        supplied = site.entry.supplies(kw)
-        if supplied is True:
-            return False  # may be supplied: not sure what a new scope would change
-        if supplied and (supplied.node is None or same_value(supplied.node, value)):
-            return False  # already supplied (ASC201's business) or unknown
-    return True
+    """The effective scope neither supplies nor may supply ``kw`` at any of the calls: an
+    equal value is ASC201's business, a different one is a deliberate override."""
+    return not any(site.entry.supplies(kw) for site in sites)
 
 
 def _names_stable(sites, value) -> bool:
