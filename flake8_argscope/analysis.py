@@ -25,6 +25,7 @@ from flake8_argscope.project import Project
 from flake8_argscope.scopes import ALL, NONE, KwVal, ListedOp, Scope, merge, unknown_scope
 
 MAX_FACTORY_DEPTH = 8
+_LIBRARY_ROOTS = frozenset({"tensorflow", "tf_slim", "tensorpack"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _NON_SCOPE_APIS = frozenset({
     "add_arg_scope", "current_arg_scope", "has_arg_scope", "arg_scoped_arguments",
@@ -259,11 +260,28 @@ class Analysis:
         if isinstance(target, Api):
             return target.name in _NON_SCOPE_APIS
         sym = self.resolver.resolve_expr(func_node, frame)
+        if sym is None and self._from_library_star(func_node, frame):
+            return True  # `from tensorpack import *`: a library context manager
         if isinstance(sym, Path):
             root = _normalise(sym.path).split(".", 1)[0]
             return root in {"tensorflow", "tf_slim", "tensorpack", "keras", "tf_keras",
                             "numpy", "torch"} or root in _STDLIB
         return False
+
+    def _from_library_star(self, node, frame) -> bool:
+        """A name bound nowhere but by star imports of library modules only (tensorpack's
+        examples use ``from tensorpack import *``): a library object (TowerContext,
+        freeze_variables...). The tables know every library function that enters a scope."""
+        if not isinstance(node, ast.Name):
+            return False
+        f = frame
+        while f is not None:
+            if f.binds(node.id):
+                return False
+            f = f.parent
+        stars = self.resolver.module_frame.bindings.get("*")
+        return bool(stars) and all(
+            b.path is not None and b.path.split(".", 1)[0] in _LIBRARY_ROOTS for b in stars)
 
     def enter_arg_scope(self, call, registry, with_node, scopes, frame, env, depth, report):
         tensorpack = registry == TENSORPACK
@@ -476,7 +494,7 @@ class Analysis:
         op = self.op_of(target)
         if op is not None:
             entry = self._entry_for(op, scopes)
-            rules.runtime.check_positional(self, call, op, entry)
+            rules.runtime.check_positional(self, call, op, entry, frame=frame)
             rules.runtime.check_convolution_wrapper(self, call, op, scopes)
             rules.redundant.check(self, call, op, entry, frame, shadow)
             rules.registration.check_other_registry_lookalike(self, call, op, scopes)

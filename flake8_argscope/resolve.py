@@ -19,6 +19,11 @@ from flake8_argscope.known import (
 
 _BUILTINS = frozenset(dir(builtins))
 TF_LAYERS_MODULES = ("tensorflow.layers", "tensorflow.compat.v1.layers")
+# tensorpack API the generated tables lack: convert_to_tflayer_args is in no __all__
+# (models/tflayer.py:12), so it is reachable only as a from-import of its module
+_TENSORPACK_EXTRA_API = {
+    "tensorpack.models.tflayer.convert_to_tflayer_args": Api(TENSORPACK, "convert_to_tflayer_args"),
+}
 # use_scope of a plain function made scope-enabled by tensorpack's enable_argscope_for_*:
 # no layer name comes first, positional args map straight onto the parameters
 FUNCTION = "function"
@@ -68,6 +73,9 @@ class Unresolved:
 
 
 UNKNOWN = None
+_COMMON_TFARGS = (("nl", "activation"), ("W_init", "kernel_initializer"),
+                  ("b_init", "bias_initializer"))
+UNKNOWN_PATCH = object()  # a module function that a tensorpack patch may have replaced
 
 
 # ---------------------------------------------------------------- targets
@@ -322,7 +330,11 @@ class Resolver:
             return self.api_overrides[path]
         if path in self.extra_ops:
             return self.extra_ops[path]
+        if path in _TENSORPACK_EXTRA_API:
+            return _TENSORPACK_EXTRA_API[path]
         patched = self._tensorpack_patched(path, sym)
+        if patched is UNKNOWN_PATCH:
+            return None
         if patched is not None:
             return patched
         return known.lookup(path)
@@ -357,6 +369,7 @@ class Resolver:
         registries = []
         layer = None
         tflayer = None
+        enabled = False
         other = False
         for deco in node.decorator_list:
             target = self.classify(self.resolve_expr(
@@ -364,6 +377,9 @@ class Resolver:
             if isinstance(target, Api) and target.name == "add_arg_scope" and not isinstance(
                     deco, ast.Call):
                 registries.append(target.registry)
+            elif isinstance(target, Api) and target.name == "enable_argscope_for_function" and (
+                    not isinstance(deco, ast.Call)):
+                enabled = True  # the wrapper merges get_arg_scope()[f.__name__] (§3.4)
             elif isinstance(target, Api) and target.name == "layer_register" and isinstance(
                     deco, ast.Call):
                 layer = deco
@@ -373,6 +389,16 @@ class Resolver:
                 other = True
         if layer is not None:
             return LocalOp(self._tensorpack_layer(node, layer, tflayer, other))
+        if enabled:
+            if other or len(node.decorator_list) != 1:
+                return LocalOp(Op(registry=TENSORPACK, key=f"{TENSORPACK}:{node.name}",
+                                  name=node.name, signature_known=False, use_scope=FUNCTION,
+                                  aliases=(node.name,)))
+            op = _signature_op(node, TENSORPACK, f"{TENSORPACK}:{node.name}")
+            return LocalOp(Op(
+                registry=TENSORPACK, key=op.key, name=op.name, params=op.params,
+                kwonly=op.kwonly, varargs=op.varargs, varkw=op.varkw, use_scope=FUNCTION,
+                aliases=(node.name,)))
         if registries:
             registry = registries[0]
             if len(set(registries)) > 1:
@@ -396,12 +422,29 @@ class Resolver:
         override = ()
         legacy = ()
         if tflayer is not None and isinstance(tflayer, ast.Call):
-            for kw in tflayer.keywords:
-                if kw.arg == "args_names" and isinstance(kw.value, (ast.List, ast.Tuple)):
-                    override = tuple(e.value for e in kw.value.elts if _is_str_const(e))
-                if kw.arg == "name_mapping" and isinstance(kw.value, ast.Dict):
-                    legacy = tuple(k.value for k in kw.value.keys if _is_str_const(k))
-            legacy = legacy + ("nl", "W_init", "b_init")
+            # convert_to_tflayer_args(args_names, name_mapping): positional or keyword
+            given = dict(zip(("args_names", "name_mapping"), tflayer.args))
+            given.update((kw.arg, kw.value) for kw in tflayer.keywords if kw.arg)
+            names = given.get("args_names")
+            mapping = given.get("name_mapping")
+            if isinstance(names, (ast.List, ast.Tuple)) and all(
+                    _is_str_const(e) for e in names.elts):
+                override = tuple(e.value for e in names.elts)
+            else:
+                other = True  # unknown args_names: which positionals win is unknown
+            if isinstance(mapping, ast.Dict) and all(
+                    k is not None and _is_str_const(k) for k in mapping.keys):
+                legacy = tuple(k.value for k in mapping.keys)
+            else:
+                other = True  # unknown renames: accepted keywords are unknown
+            # map_common_tfargs renames these for every such layer (tflayer.py:15-30); the
+            # new name must still be a parameter, else the call raises TypeError
+            args = node.args
+            accepted = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+            legacy = legacy + tuple(old for old, new in _COMMON_TFARGS
+                                    if new in accepted or args.kwarg is not None)
+        elif tflayer is not None:
+            other = True
         op = _signature_op(node, TENSORPACK, f"{TENSORPACK}:{node.name}",
                            known_sig=not other and use_scope != "?")
         return Op(
@@ -462,31 +505,54 @@ class Resolver:
     # ------------------------------------------------------------ tensorpack patches
     def _tensorpack_patched(self, path, sym):
         """``enable_argscope_for_module(tf.layers)`` at module level patches every function
-        of that module; names imported from it before the patch keep the plain function."""
+        of that module; names imported from it before the patch keep the plain function.
+        Only plain functions are patched (``inspect.isfunction``, §3.4): ``tf.layers.Conv2D``
+        and the other classes stay unpatched. A call we cannot place (inside a def, an
+        ``if``...) may or may not have run: the module's functions are then unknown."""
         if self._patches is None:
             self._patches = []
-            for stmt in self.tree.body:
-                if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-                    call = stmt.value
-                    target = self.classify(self.resolve_expr(call.func, self.module_frame))
-                    if (isinstance(target, Api) and target.name == "enable_argscope_for_module"
-                            and call.args):
-                        mod = self.resolve_expr(call.args[0], self.module_frame)
-                        if isinstance(mod, Path):
-                            mods = {_normalise(mod.path)}
-                            if mods & set(TF_LAYERS_MODULES):
-                                mods |= set(TF_LAYERS_MODULES)
-                            self._patches.append((stmt.lineno, frozenset(mods)))
+            module_level = {id(stmt.value) for stmt in self.tree.body
+                            if isinstance(stmt, ast.Expr)}
+            for call in ast.walk(self.tree):
+                if not (isinstance(call, ast.Call) and call.args):
+                    continue
+                if "enable_argscope_for_module" not in (_final_name(call.func) or ""):
+                    continue
+                target = self.classify(self.resolve_expr(call.func, self.module_frame))
+                if not (isinstance(target, Api) and target.name == "enable_argscope_for_module"):
+                    continue
+                mod = self.resolve_expr(call.args[0], self.module_frame)
+                certain = id(call) in module_level
+                if not isinstance(mod, Path):
+                    self._patches.append((call.lineno, None, certain))
+                    continue
+                mods = {_normalise(mod.path)}
+                if mods & set(TF_LAYERS_MODULES):
+                    mods |= set(TF_LAYERS_MODULES)
+                self._patches.append((call.lineno, frozenset(mods), certain))
         if not self._patches:
             return None
         module, _, name = path.rpartition(".")
-        for line, mods in self._patches:
-            if module in mods:
-                if sym is not None and sym.from_import and sym.line < line:
-                    return Unscoped(path)
-                return Op(registry=TENSORPACK, key=f"{TENSORPACK}:{name}", name=name,
-                          signature_known=False, use_scope=FUNCTION, aliases=(name,))
+        for line, mods, certain in self._patches:
+            if mods is None:  # enable_argscope_for_module(<unresolved>): any module
+                return UNKNOWN_PATCH if isinstance(known.lookup(path), Unscoped) else None
+            if module not in mods:
+                continue
+            if name[:1].isupper():
+                return Unscoped(path)  # a class: not a plain function, never patched
+            if not certain:
+                return UNKNOWN_PATCH
+            if sym is not None and sym.from_import and sym.line < line:
+                return Unscoped(path)
+            return Op(registry=TENSORPACK, key=f"{TENSORPACK}:{name}", name=name,
+                      signature_known=False, use_scope=FUNCTION, aliases=(name,))
         return None
+
+    @property
+    def patches_module_level(self) -> bool:
+        """Does this file patch tf.layers (or another module) at module level?"""
+        self._tensorpack_patched("", None)
+        return any(certain for _line, _mods, certain in self._patches)
 
 
 def _normalise(path: str) -> str:

@@ -52,6 +52,8 @@ def check_element(analysis, elt, target, registry, report):
     if isinstance(target, Partial):
         why, attribute = f"a functools.partial of {target.target.name}", True
     elif isinstance(target, Unscoped):
+        if registry == TENSORPACK and _maybe_patched(analysis, target):
+            return None
         why = "a plain library function"
     elif isinstance(target, PlainFunc):
         why = "no @add_arg_scope" if registry != TENSORPACK else (
@@ -72,14 +74,34 @@ def check_element(analysis, elt, target, registry, report):
     return False
 
 
+def _maybe_patched(analysis, target) -> bool:
+    """A tf.layers function in a tensorpack argscope: ``enable_argscope_for_module``
+    patches the module for the whole process, so without a module-level patch in this
+    file (which the resolver models) another module may have patched it (§3.4)."""
+    from flake8_argscope.resolve import TF_LAYERS_MODULES, _normalise
+
+    module, _, name = _normalise(target.path).rpartition(".")
+    if module not in TF_LAYERS_MODULES or name[:1].isupper():
+        return False  # not tf.layers, or a class (classes are never patched)
+    return not analysis.resolver.patches_module_level
+
+
 def check_discarded(analysis, call, frame):
-    """ASC303 on ``add_arg_scope(f)`` / ``enable_argscope_for_function(f)`` statements."""
-    if len(call.args) != 1 or call.keywords:
-        return
+    """ASC303 on ``add_arg_scope(f)`` / ``enable_argscope_for_function(f)`` statements.
+    enable_argscope_for_function returns a new wrapper and leaves ``f`` untouched
+    (tensorpack/tfutils/argscope.py:95-119), whatever ``log_shape`` is."""
     target = analysis.target_of(call.func, frame)
     if not isinstance(target, Api):
         return
-    if target.name not in ("add_arg_scope", "enable_argscope_for_function"):
+    if target.name == "add_arg_scope":
+        if len(call.args) != 1 or call.keywords:
+            return
+    elif target.name == "enable_argscope_for_function":
+        if not call.args or len(call.args) > 2 or any(
+                isinstance(a, ast.Starred) for a in call.args) or any(
+                k.arg != "log_shape" for k in call.keywords):
+            return
+    else:
         return
     analysis.report(call, "ASC303", MSG_303.format(
         api=show(call.func), f=show(call.args[0])))
@@ -101,8 +123,12 @@ def _lookalike(analysis, call, scopes, skip_registry=None):
     for registry, scope in scopes.items():
         if registry is None or registry == skip_registry:
             continue
-        for entry in scope.ops.values():
-            if name in entry.names and (entry.known or entry.wild):
+        for key, entry in scope.ops.items():
+            # tensorpack keys are the __name__ (§3.1): a plain function of that name
+            # looks scoped but is not, whatever name the scoped wrapper was listed under
+            named = name in entry.names or (
+                registry == TENSORPACK and key == f"{TENSORPACK}:{name}")
+            if named and (entry.known or entry.wild):
                 if best is None or entry.line > best[1].line:
                     best = (registry, entry)
     return best

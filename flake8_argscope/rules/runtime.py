@@ -120,7 +120,7 @@ def check_scope_kwargs(analysis, kw_nodes, ops):
                 break
 
 
-def _positional_offset(call, op):
+def _positional_offset(analysis, call, op, frame=None):
     """How many leading positional args are not parameters (tensorpack's layer name),
     or None when it cannot be known."""
     if op.registry != TENSORPACK or op.use_scope == FUNCTION:
@@ -133,14 +133,47 @@ def _positional_offset(call, op):
         return 1
     if isinstance(first, ast.Constant) or first is None:
         return 0
+    if frame is not None and _not_a_str(analysis, first, frame, 2):
+        return 0  # use_scope None/False: only a str first argument is a layer name
     return None  # use_scope None/False: a string variable would be the layer name
 
 
-def check_positional(analysis, call, op, entry, skip=()):
+# tf namespaces whose functions return tensors (never a Python str)
+_TENSOR_PREFIXES = ("tensorflow.nn.", "tensorflow.compat.v1.nn.", "tensorflow.layers.",
+                    "tensorflow.compat.v1.layers.", "tensorflow.math.", "tensorflow.image.")
+
+
+def _not_a_str(analysis, node, frame, depth) -> bool:
+    """True when ``node`` certainly does not evaluate to a ``str`` (registry.py:137-147
+    takes a use_scope=None layer's first argument as its name only when it is a str)."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.Dict, ast.Set)):
+        return True
+    if isinstance(node, ast.Constant):
+        return not isinstance(node.value, str)
+    if isinstance(node, ast.Call):
+        target = analysis.target_of(node.func, frame)
+        if isinstance(target, (Op, LocalOp, Partial)):
+            return True  # a layer: returns tensors
+        return isinstance(target, Unscoped) and target.path.startswith(_TENSOR_PREFIXES)
+    if isinstance(node, ast.Name) and depth > 0 and not frame.is_module:
+        bindings = frame.bindings.get(node.id, ())
+        if not bindings or node.id in frame.declared_global or (
+                node.id in frame.declared_nonlocal):
+            return False
+        for b in bindings:
+            value = getattr(b.node, "value", None)
+            if b.kind != "assign" or value is None or not _not_a_str(
+                    analysis, value, frame, depth - 1):
+                return False
+        return True
+    return False
+
+
+def check_positional(analysis, call, op, entry, skip=(), frame=None):
     """ASC401: a positional argument whose parameter the scope also supplies."""
     if not entry.known or not op.signature_known:
         return
-    offset = _positional_offset(call, op)
+    offset = _positional_offset(analysis, call, op, frame)
     if offset is None:
         return
     for i, arg in enumerate(call.args):
