@@ -13,7 +13,6 @@ import ast
 import copy
 import sys
 from collections import deque
-from dataclasses import dataclass
 
 from flake8_argscope import rules
 from flake8_argscope.frames import COMP_NODES, SCOPE_NODES, Frame
@@ -22,6 +21,7 @@ from flake8_argscope.resolve import (
     Builtin, LocalDef, LocalOp, Path, PlainFunc, Resolver, ScopeRef, _normalise,
 )
 from flake8_argscope.project import Project
+from flake8_argscope.record import Frozen
 from flake8_argscope.scopes import ALL, NONE, KwVal, ListedOp, Scope, merge, unknown_scope
 
 MAX_FACTORY_DEPTH = 8
@@ -56,25 +56,18 @@ def all_unknown(line) -> Scopes:
     return Scopes({None: unknown_scope(line)})
 
 
-@dataclass(frozen=True)
-class FactoryDef:
-    node: ast.AST
-    frame: Frame
-    chain: tuple  # ((with_node, withitem), ...) from outermost to the returning item
-    as_item: ast.withitem | None
-    returns: ast.Call | None
+class FactoryDef(Frozen):
+    """A def returning a scope dict: ``chain`` ((with_node, withitem), ...) from the
+    outermost to the returning item; ``as_item`` the item whose ``as`` name is returned,
+    or ``returns`` the factory call it returns."""
+
+    __slots__ = _fields = ("node", "frame", "chain", "as_item", "returns")
 
 
-@dataclass
-class CallSite:
+class CallSite(Frozen):
     """A call of a scoped op, kept for ASC101."""
 
-    block: object
-    op: Op
-    display: str
-    call: ast.Call
-    frame: Frame
-    entry: object
+    __slots__ = _fields = ("block", "op", "display", "call", "frame", "entry")
 
 
 def _literal(node) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sys
 import traceback
-from dataclasses import dataclass, field
 
 from flake8_argscope import __version__ as _version
 
@@ -15,18 +14,21 @@ CODES = (
 )
 # Text a file must contain before any work is done (most files of a repo have none).
 TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
+_DEFAULT_TRIGGER = re.compile("|".join(TRIGGERS))
 
 
-@dataclass
 class Config:
-    enabled: frozenset = frozenset(CODES)
-    min_repeats: int = 3
-    exempt_kwargs: frozenset = frozenset({"is_training"})
-    scoped_ops: dict = field(default_factory=dict)  # dotted path -> Op
-    api_paths: dict = field(default_factory=dict)  # dotted path -> Api (vendored modules)
-    import_roots: tuple = ()
-    debug: bool = False
-    trigger: re.Pattern = re.compile("|".join(TRIGGERS))
+    """What the options say; the defaults serve in-process use without flake8."""
+
+    def __init__(self):
+        self.enabled = frozenset(CODES)
+        self.min_repeats = 3
+        self.exempt_kwargs = frozenset({"is_training"})
+        self.scoped_ops = {}  # dotted path -> Op
+        self.api_paths = {}  # dotted path -> Api (vendored modules)
+        self.import_roots = ()
+        self.debug = False
+        self.trigger = _DEFAULT_TRIGGER
 
 
 def _csv(value) -> list:

@@ -8,32 +8,31 @@ own scope, which the walker shadows while it is inside them.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from flake8_argscope.record import Frozen, Record
 
 FUNC_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 COMP_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-@dataclass(frozen=True)
-class Binding:
-    kind: str  # import | from | assign | def | class | withas | param | other
-    line: int
-    node: ast.AST | None = None  # the statement / def / withitem / alias
-    path: str | None = None  # for imports: the dotted path bound (None: relative/unknown)
-    level: int = 0  # relative import level
-    module: str | None = None  # relative import: the module part
+class Binding(Frozen):
+    """kind: import | from | star | assign | def | class | withas | param | other;
+    node: the statement / def / withitem / alias; path: for imports the dotted path bound
+    (None: relative); level/module: a relative import's level and module part."""
+
+    __slots__ = _fields = ("kind", "line", "node", "path", "level", "module")
+    _defaults = {"node": None, "path": None, "level": 0, "module": None}
 
 
-@dataclass
-class Frame:
-    node: ast.AST
-    parent: Frame | None  # enclosing frame for name lookup (class frames are skipped)
-    bindings: dict = field(default_factory=dict)  # name -> [Binding]
-    declared_global: set = field(default_factory=set)
-    declared_nonlocal: set = field(default_factory=set)
-    store_attr_roots: dict = field(default_factory=dict)  # name -> [line] of `name.x = ...`
-    resolver: object = field(default=None, repr=False, compare=False)  # the module's Resolver
+class Frame(Record):
+    """One Python scope: ``parent`` is the enclosing frame for name lookup (class frames
+    are skipped); ``bindings`` name -> [Binding]; ``store_attr_roots`` name -> lines of
+    ``name.x = ...`` / ``name.f(...)``; ``resolver`` the module's Resolver."""
+
+    __slots__ = _fields = ("node", "parent", "bindings", "declared_global",
+                           "declared_nonlocal", "store_attr_roots", "resolver")
+    _defaults = {"bindings": dict, "declared_global": set, "declared_nonlocal": set,
+                 "store_attr_roots": dict, "resolver": None}
 
     @property
     def is_module(self) -> bool:

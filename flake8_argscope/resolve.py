@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from dataclasses import dataclass, field
+from flake8_argscope.record import Frozen
 
 from flake8_argscope import known
 from flake8_argscope.frames import Frame, build_frame
@@ -30,46 +30,46 @@ FUNCTION = "function"
 
 
 # ---------------------------------------------------------------- symbols
-@dataclass(frozen=True)
-class Path:
-    """A dotted path into an imported module (library or not)."""
+class Path(Frozen):
+    """A dotted path into an imported module (library or not); ``line`` of the binding
+    import (0: attribute access at use time)."""
 
-    path: str
-    line: int = 0  # line of the binding import (0: attribute access at use time)
-    from_import: bool = False
-
-
-@dataclass(frozen=True)
-class Builtin:
-    name: str
+    __slots__ = _fields = _cmp = ("path", "line", "from_import")
+    _defaults = {"line": 0, "from_import": False}
 
 
-@dataclass(frozen=True)
-class LocalDef:
-    node: ast.AST  # FunctionDef / AsyncFunctionDef
-    frame: Frame  # the frame the def lives in
+class Builtin(Frozen):
+    __slots__ = _fields = _cmp = ("name",)
 
 
-@dataclass(frozen=True)
-class Wrapped:
+class LocalDef(Frozen):
+    """A def of this file or of a project module, with the frame it lives in."""
+
+    __slots__ = _fields = _cmp = ("node", "frame")
+
+    def _key(self):
+        return (LocalDef, id(self.node))
+
+
+class Wrapped(Frozen):
     """``g = add_arg_scope(f)`` / ``g = enable_argscope_for_function(f)``."""
 
-    registry: str
-    inner: object  # symbol of f
-    node: ast.Call
-    frame: Frame = field(default=None, compare=False)
+    __slots__ = _fields = ("registry", "inner", "node", "frame")
+    _defaults = {"frame": None}
+    _cmp = ("registry", "inner")
+
+    def _key(self):
+        return (Wrapped, self.registry, id(self.node))
 
 
-@dataclass(frozen=True)
-class ScopeRef:
-    """A name bound to a scope dict: ``as sc`` or ``sc = factory()``."""
+class ScopeRef(Frozen):
+    """A name bound to a scope dict: ``as sc`` or ``sc = factory()`` (the withitem or
+    assign node)."""
 
-    binding_node: ast.AST  # the withitem or assign node
+    __slots__ = _fields = _cmp = ("binding_node",)
 
-
-@dataclass(frozen=True)
-class Unresolved:
-    pass
+    def _key(self):
+        return (ScopeRef, id(self.binding_node))
 
 
 UNKNOWN = None
@@ -79,20 +79,18 @@ UNKNOWN_PATCH = object()  # a module function that a tensorpack patch may have r
 
 
 # ---------------------------------------------------------------- targets
-@dataclass(frozen=True)
-class LocalOp:
+class LocalOp(Frozen):
     """An op defined in this file (scope-enabled by a decorator or wrapper call)."""
 
-    op: Op
+    __slots__ = _fields = _cmp = ("op",)
 
 
-@dataclass(frozen=True)
-class PlainFunc:
-    """A function that is certainly not scope-enabled."""
+class PlainFunc(Frozen):
+    """A function that is certainly not scope-enabled. ``registered``: add_arg_scope(f)
+    ran on it, so its key is registered anyway (arg_scope([f]) does not raise)."""
 
-    name: str
-    path: str
-    registered: Op | None = None  # add_arg_scope(f) ran on it: its key is registered anyway
+    __slots__ = _fields = _cmp = ("name", "path", "registered")
+    _defaults = {"registered": None}
 
 
 def _is_str_const(node) -> bool:

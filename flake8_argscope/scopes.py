@@ -13,7 +13,7 @@ merged. Each registry (tf_slim, tf.contrib, tensorpack, vendored copies) has its
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from flake8_argscope.record import Frozen, Record
 
 
 class _All:
@@ -41,23 +41,23 @@ def union(a, b):
     return frozenset(a) | frozenset(b)
 
 
-@dataclass(frozen=True)
-class KwVal:
-    """One scoped keyword. ``node`` is None when the value cannot be known."""
+class KwVal(Frozen):
+    """One scoped keyword. ``node`` is None when the value cannot be known; ``line`` is the
+    arg_scope that supplied it; ``origin`` the frame where the value is evaluated;
+    ``scope_node`` the with statement (for rebinding checks); ``stable`` a value fixed by
+    substitution, in which no name can change."""
 
-    node: ast.expr | None
-    line: int  # line of the arg_scope that supplied it
-    origin: object = None  # the function context where the value expression is evaluated
-    scope_node: ast.AST | None = None  # the with statement (for rebinding checks)
-    stable: bool = False  # value fixed by substitution: no name in it can change
+    __slots__ = _fields = ("node", "line", "origin", "scope_node", "stable")
+    _defaults = {"origin": None, "scope_node": None, "stable": False}
 
 
-@dataclass
-class OpEntry:
-    known: dict = field(default_factory=dict)  # kw -> KwVal
-    wild: object = NONE  # kws that may be set with unknown values
-    names: frozenset = NONE  # final names the user listed for this op (for ASC302)
-    line: int = 0  # line of the innermost arg_scope that set this entry
+class OpEntry(Record):
+    """kw -> KwVal in ``known``; ``wild``: kws that may be set with unknown values;
+    ``names``: final names the user listed for this op (ASC302); ``line``: the innermost
+    arg_scope that set this entry."""
+
+    __slots__ = _fields = ("known", "wild", "names", "line")
+    _defaults = {"known": dict, "wild": NONE, "names": NONE, "line": 0}
 
     def copy(self) -> OpEntry:
         return OpEntry(dict(self.known), self.wild, self.names, self.line)
@@ -69,11 +69,12 @@ class OpEntry:
         return kw in self.wild
 
 
-@dataclass
-class Scope:
-    ops: dict = field(default_factory=dict)  # op key -> OpEntry
-    wild: object = NONE  # kws any op (listed or not) may get from unknown elements/dicts
-    line: int = 0
+class Scope(Record):
+    """op key -> OpEntry; ``wild``: kws any op (listed or not) may get from unknown
+    elements or dicts."""
+
+    __slots__ = _fields = ("ops", "wild", "line")
+    _defaults = {"ops": dict, "wild": NONE, "line": 0}
 
     def copy(self) -> Scope:
         return Scope({k: e.copy() for k, e in self.ops.items()}, self.wild, self.line)
@@ -94,12 +95,12 @@ def unknown_scope(line: int = 0) -> Scope:
     return Scope(ops={}, wild=ALL, line=line)
 
 
-@dataclass(frozen=True)
-class ListedOp:
-    """An element of an arg_scope op list, once resolved."""
+class ListedOp(Frozen):
+    """An element of an arg_scope op list, once resolved: ``key`` None when unresolved
+    (could be any op); ``name`` the final name as written (conv2d), for ASC302."""
 
-    key: str | None  # None: unresolved (could be any op)
-    name: str = ""  # the final name as written (conv2d), for ASC302
+    __slots__ = _fields = ("key", "name")
+    _defaults = {"name": ""}
 
 
 def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> Scope:

@@ -7,7 +7,7 @@ The tables are imported lazily: files that never pass the trigger gate never pay
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from flake8_argscope.record import Frozen
 from functools import lru_cache
 
 SLIM = "tf_slim"
@@ -50,24 +50,22 @@ COMPLETE_PREFIXES = {
 LIBRARY_ROOTS = frozenset({"tensorflow", "tf_slim", "tensorpack", "keras", "tf_keras"})
 
 
-@dataclass(frozen=True)
-class Op:
-    """One scope-enabled function: what the arg_scope machinery and its signature say."""
+class Op(Frozen):
+    """One scope-enabled function: what the arg_scope machinery and its signature say.
 
-    registry: str
-    key: str  # arg_scope key: same for aliases, different for different functions
-    name: str  # the function's __name__ (what TypeError messages name)
-    params: tuple = ()
-    kwonly: tuple = ()
-    varargs: bool = False
-    varkw: bool = False
-    signature_known: bool = True
-    # tensorpack layer_register extras
-    use_scope: object = True
-    positional_override: tuple = ()
-    legacy_kwargs: tuple = ()  # accepted old keyword names
-    tflayer: bool = False  # convert_to_tflayer_args: extra positionals assert, listed ones win
-    aliases: tuple = field(default=(), compare=False)  # every __name__-like spelling
+    ``key`` is the arg_scope key (same for aliases, different for different functions);
+    ``name`` the function's __name__ (what TypeError messages name); ``use_scope``,
+    ``positional_override``, ``legacy_kwargs`` and ``tflayer`` describe tensorpack layers
+    (``tflayer``: convert_to_tflayer_args, so listed positionals win, others assert);
+    ``aliases`` every __name__-like spelling."""
+
+    __slots__ = _fields = (
+        "registry", "key", "name", "params", "kwonly", "varargs", "varkw", "signature_known",
+        "use_scope", "positional_override", "legacy_kwargs", "tflayer", "aliases")
+    _defaults = {"params": (), "kwonly": (), "varargs": False, "varkw": False,
+                 "signature_known": True, "use_scope": True, "positional_override": (),
+                 "legacy_kwargs": (), "tflayer": False, "aliases": ()}
+    _cmp = _fields[:-1]
 
     def accepts(self, kw: str) -> bool | None:
         """True/False when the signature is known, None when it is not."""
@@ -78,37 +76,28 @@ class Op:
         return kw in self.params or kw in self.kwonly or kw in self.legacy_kwargs
 
 
-@dataclass(frozen=True)
-class Partial:
+class Partial(Frozen):
     """``slim.relu`` & co.: functools.partial of a scoped op; not itself scope-enabled."""
 
-    registry: str
-    name: str
-    target: Op
-    bound: tuple  # keyword names the partial binds explicitly
+    __slots__ = _fields = _cmp = ("registry", "name", "target", "bound")
 
 
-@dataclass(frozen=True)
-class Api:
+class Api(Frozen):
     """A function of the arg_scope API itself (arg_scope, add_arg_scope, argscope, ...)."""
 
-    registry: str
-    name: str
+    __slots__ = _fields = _cmp = ("registry", "name")
 
 
-@dataclass(frozen=True)
-class Factory:
+class Factory(Frozen):
     """A library function that returns a scope dict (``vgg_arg_scope()``...)."""
 
-    registry: str
-    path: str
+    __slots__ = _fields = _cmp = ("registry", "path")
 
 
-@dataclass(frozen=True)
-class Unscoped:
+class Unscoped(Frozen):
     """A library function that is certainly not scope-enabled."""
 
-    path: str
+    __slots__ = _fields = _cmp = ("path",)
 
     @property
     def name(self) -> str:
