@@ -34,6 +34,22 @@ _NON_SCOPE_APIS = frozenset({
 })
 
 
+_LEAVES = frozenset({ast.Name, ast.Constant})
+_CHILD_FIELDS: dict = {}
+_NOT_CHILDREN = frozenset({"ctx", "op", "id", "attr", "arg", "kind", "conversion", "is_async",
+                           "format_spec", "type_comment"})
+
+
+def _child_fields(cls) -> tuple:
+    """Fields of an expression node type that may hold sub-expressions (cached: the walk
+    over every expression is the plugin's hot loop)."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(
+            f for f in cls._fields if f not in _NOT_CHILDREN)
+    return fields
+
+
 class Scopes(dict):
     """registry -> Scope; registries not present have the default scope (key None)."""
 
@@ -91,11 +107,12 @@ class _Subst(ast.NodeTransformer):
 
 
 class Analysis:
-    def __init__(self, tree: ast.Module, config, filename=None):
+    def __init__(self, tree: ast.Module, config, filename=None, source=None):
         self.tree = tree
         self.config = config
         project = Project(filename, config)
-        self.resolver = Resolver(tree, config, project=project, current=project.current)
+        self.resolver = Resolver(tree, config, project=project, current=project.current,
+                                 source=source)
         self.findings: list = []
         self.snapshots: dict = {}  # id(withitem | assign) -> (registry, Scope)
         self.sites: list[CallSite] = []
@@ -208,11 +225,18 @@ class Analysis:
                     if sub is not None:
                         stack.append((sub, inner))
                 continue
-            if isinstance(n, ast.Call) and not (skip_self and n is node):
+            if type(n) is ast.Call and not (skip_self and n is node):
                 self.check_call(n, frame, scopes, block, withs, sh)
-            for child in ast.iter_child_nodes(n):
-                if isinstance(child, (ast.expr, ast.keyword, ast.comprehension)):
-                    stack.append((child, sh))
+            if type(n) in _LEAVES:
+                continue
+            for field in _child_fields(type(n)):
+                value = getattr(n, field, None)
+                if type(value) is list:
+                    for child in value:
+                        if type(child) not in _LEAVES and isinstance(child, ast.AST):
+                            stack.append((child, sh))
+                elif type(value) not in _LEAVES and isinstance(value, ast.AST):
+                    stack.append((value, sh))
 
     # ============================================================ resolution helpers
     def target_of(self, node, frame, shadow=frozenset()):

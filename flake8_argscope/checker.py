@@ -133,13 +133,13 @@ class ArgScopeChecker:
         config = self.config
         if not config.enabled:
             return
-        lines = self.lines
-        if lines is not None and config.trigger.search("".join(lines)) is None:
+        source = "".join(self.lines) if self.lines is not None else None
+        if source is not None and config.trigger.search(source) is None:
             return
         try:
             from flake8_argscope.analysis import Analysis
 
-            findings = Analysis(self.tree, config, self.filename).run()
+            findings = Analysis(self.tree, config, self.filename, source).run()
         except Exception:  # never break the user's flake8 run
             if config.debug:
                 sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")

@@ -21,7 +21,15 @@ class Binding(Frozen):
     (None: relative); level/module: a relative import's level and module part."""
 
     __slots__ = _fields = ("kind", "line", "node", "path", "level", "module")
-    _defaults = {"node": None, "path": None, "level": 0, "module": None}
+
+    def __init__(self, kind, line, node=None, path=None, level=0, module=None):
+        sa = object.__setattr__
+        sa(self, "kind", kind)
+        sa(self, "line", line)
+        sa(self, "node", node)
+        sa(self, "path", path)
+        sa(self, "level", level)
+        sa(self, "module", module)
 
 
 class Frame(Record):
@@ -73,8 +81,29 @@ def _attr_root(node):
 class _Collector(ast.NodeVisitor):
     """Fills one frame; does not enter nested scopes (it records their names only)."""
 
-    def __init__(self, frame: Frame):
+    def __init__(self, frame: Frame, deep: bool = True):
         self.frame = frame
+        # Expressions bind nothing but walrus targets: without ``:=`` in the file only the
+        # statements and their top-level expressions are visited (the hot path).
+        self.deep = deep
+
+    def generic_visit(self, node):
+        if isinstance(node, ast.expr) and not self.deep:
+            return
+        for _field, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    # leaves bind nothing; NodeVisitor's default for Constant is a slow compatibility shim
+    def visit_Constant(self, node):
+        pass
+
+    def visit_Name(self, node):
+        pass
 
     def other(self, name_node):
         self.frame.add(name_node.id, Binding("other", name_node.lineno, name_node))
@@ -257,9 +286,9 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def build_frame(node, parent: Frame | None) -> Frame:
+def build_frame(node, parent: Frame | None, deep: bool = True) -> Frame:
     frame = Frame(node=node, parent=parent)
-    collector = _Collector(frame)
+    collector = _Collector(frame, deep)
     if isinstance(node, ast.Module):
         body = node.body
     elif isinstance(node, ast.Lambda):

@@ -139,12 +139,14 @@ class Project:
         if st.st_size <= MAX_MODULE_BYTES:
             try:
                 with open(path, "rb") as fh:
-                    tree = ast.parse(fh.read(), filename=path)
+                    data = fh.read()
+                tree = ast.parse(data, filename=path)
                 from flake8_argscope.resolve import Resolver
 
                 is_package = os.path.basename(path) == "__init__.py"
                 model = Resolver(tree, self.config, project=self,
-                                 current=(dotted, is_package))
+                                 current=(dotted, is_package),
+                                 source=data.decode("utf-8", "replace"))
             except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
                 model = None
         _MODELS[path] = (stamp, model)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from flake8_argscope.record import Frozen
 
 from flake8_argscope import known
@@ -24,6 +25,7 @@ TF_LAYERS_MODULES = ("tensorflow.layers", "tensorflow.compat.v1.layers")
 _TENSORPACK_EXTRA_API = {
     "tensorpack.models.tflayer.convert_to_tflayer_args": Api(TENSORPACK, "convert_to_tflayer_args"),
 }
+_ADD_ARG_SCOPE_CALL = re.compile(r"add_arg_scope\s*\(\s*\w+\s*\)")
 # use_scope of a plain function made scope-enabled by tensorpack's enable_argscope_for_*:
 # no layer name comes first, positional args map straight onto the parameters
 FUNCTION = "function"
@@ -35,7 +37,14 @@ class Path(Frozen):
     import (0: attribute access at use time)."""
 
     __slots__ = _fields = _cmp = ("path", "line", "from_import")
-    _defaults = {"line": 0, "from_import": False}
+
+    def __init__(self, path, line=0, from_import=False):  # hot: no generic init
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "from_import", from_import)
+
+    def _key(self):
+        return (Path, self.path, self.line, self.from_import)
 
 
 class Builtin(Frozen):
@@ -101,8 +110,13 @@ class Resolver:
     """Resolution for one module. Frames know their resolver, so a symbol found in another
     project module is resolved, classified and evaluated by that module's resolver."""
 
-    def __init__(self, tree: ast.Module, config, project=None, current=None):
+    def __init__(self, tree: ast.Module, config, project=None, current=None, source=None):
         self.tree = tree
+        # the text, when known, lets whole-tree scans be skipped: most files never call
+        # add_arg_scope(f) or enable_argscope_for_module(...)
+        self.source = source
+        self._module_names: dict = {}
+        self._paths: dict = {}
         self.config = config
         self.project = project
         self.current = current  # (dotted module name, is_package) when known
@@ -122,7 +136,8 @@ class Resolver:
             return owner.frame_for(node, parent)
         frame = self.frames.get(id(node))
         if frame is None:
-            frame = build_frame(node, parent)
+            frame = build_frame(node, parent,
+                                deep=self.source is None or ":=" in self.source)
             frame.resolver = self
             self.frames[id(node)] = frame
         return frame
@@ -222,7 +237,11 @@ class Resolver:
     def _from_bindings(self, name: str, frame: Frame):
         bindings = frame.bindings[name]
         if frame.is_module:
-            return self._module_binding(name, bindings, frame)
+            # module-level names mean the same everywhere in the file: resolve once
+            cache = self._module_names
+            if name not in cache:
+                cache[name] = self._module_binding(name, bindings, frame)
+            return cache[name]
         if len(bindings) != 1:
             return UNKNOWN
         return self._one_binding(bindings[0], frame)
@@ -323,6 +342,13 @@ class Resolver:
 
     # ------------------------------------------------------------ classification
     def lookup_path(self, path: str, sym: Path | None = None):
+        key = (path, sym.from_import, sym.line) if sym is not None else (path, False, 0)
+        found = self._paths.get(key, self)
+        if found is self:
+            found = self._paths[key] = self._lookup_path(path, sym)
+        return found
+
+    def _lookup_path(self, path: str, sym: Path | None = None):
         path = _normalise(path)
         if path in self.api_overrides:
             return self.api_overrides[path]
@@ -483,6 +509,8 @@ class Resolver:
         discarded (ARG_SCOPE_SEMANTICS §1.6: has_arg_scope is True for the raw function)."""
         if self._registered_raw is None:
             self._registered_raw = {}
+            if self.source is not None and not _ADD_ARG_SCOPE_CALL.search(self.source):
+                return None
             for call in ast.walk(self.tree):
                 if isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(
                         call.args[0], ast.Name) and "arg_scope" in (
@@ -509,6 +537,8 @@ class Resolver:
         ``if``...) may or may not have run: the module's functions are then unknown."""
         if self._patches is None:
             self._patches = []
+            if self.source is not None and "enable_argscope_for_module" not in self.source:
+                return None
             module_level = {id(stmt.value) for stmt in self.tree.body
                             if isinstance(stmt, ast.Expr)}
             for call in ast.walk(self.tree):

@@ -48,7 +48,14 @@ class KwVal(Frozen):
     substitution, in which no name can change."""
 
     __slots__ = _fields = ("node", "line", "origin", "scope_node", "stable")
-    _defaults = {"origin": None, "scope_node": None, "stable": False}
+
+    def __init__(self, node, line, origin=None, scope_node=None, stable=False):
+        sa = object.__setattr__
+        sa(self, "node", node)
+        sa(self, "line", line)
+        sa(self, "origin", origin)
+        sa(self, "scope_node", scope_node)
+        sa(self, "stable", stable)
 
 
 class OpEntry(Record):
@@ -57,7 +64,12 @@ class OpEntry(Record):
     arg_scope that set this entry."""
 
     __slots__ = _fields = ("known", "wild", "names", "line")
-    _defaults = {"known": dict, "wild": NONE, "names": NONE, "line": 0}
+
+    def __init__(self, known=None, wild=NONE, names=NONE, line=0):  # hot: no generic init
+        self.known = {} if known is None else known
+        self.wild = wild
+        self.names = names
+        self.line = line
 
     def copy(self) -> OpEntry:
         return OpEntry(dict(self.known), self.wild, self.names, self.line)
@@ -74,7 +86,11 @@ class Scope(Record):
     elements or dicts."""
 
     __slots__ = _fields = ("ops", "wild", "line")
-    _defaults = {"ops": dict, "wild": NONE, "line": 0}
+
+    def __init__(self, ops=None, wild=NONE, line=0):
+        self.ops = {} if ops is None else ops
+        self.wild = wild
+        self.line = line
 
     def copy(self) -> Scope:
         return Scope({k: e.copy() for k, e in self.ops.items()}, self.wild, self.line)
