@@ -239,8 +239,11 @@ class Analysis:
                     stack.append((value, sh))
 
     # ============================================================ resolution helpers
-    def target_of(self, node, frame, shadow=frozenset()):
-        return self.resolver.classify(self.resolver.resolve_expr(node, frame, shadow))
+    def target_of(self, node, frame, shadow=frozenset(), force=False):
+        sym = self.resolver.resolve_expr(node, frame, shadow)
+        if force and isinstance(sym, Path):
+            sym = frame.resolver.deref(sym, force=True)
+        return self.resolver.classify(sym)
 
     def op_of(self, target):
         if isinstance(target, LocalOp):
@@ -351,7 +354,7 @@ class Analysis:
             if elt is None or isinstance(elt, ast.Starred):
                 listed.append(ListedOp(None))
                 continue
-            target = self.target_of(elt, frame)
+            target = self.target_of(elt, frame, force=True)
             op = rules.registration.check_element(self, elt, target, registry, report)
             if op is None:
                 listed.append(ListedOp(None))
@@ -411,6 +414,8 @@ class Analysis:
 
     def local_factory(self, func_node, frame):
         sym = self.resolver.resolve_expr(func_node, frame)
+        if isinstance(sym, Path):
+            sym = frame.resolver.deref(sym, force=True)
         if not isinstance(sym, LocalDef) or sym.frame.is_class:
             return None
         if sym.node.decorator_list:
@@ -500,6 +505,9 @@ class Analysis:
 
     def check_call(self, call, frame, scopes, block, withs, shadow):
         target = self.target_of(call.func, frame, shadow)
+        if target is None and _named_in_scope(call.func, scopes):
+            # a possible look-alike (ASC302): worth parsing the project module it names
+            target = self.target_of(call.func, frame, shadow, force=True)
         if target is None:
             return
         if isinstance(target, Partial):
@@ -519,6 +527,13 @@ class Analysis:
             return
         if isinstance(target, (Unscoped, PlainFunc)):
             rules.registration.check_lookalike(self, call, target, scopes)
+
+
+def _named_in_scope(func, scopes) -> bool:
+    name = _display_name(func)
+    if not name:
+        return False
+    return any(name in entry.names for scope in scopes.values() for entry in scope.ops.values())
 
 
 def _display(node) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 from collections import OrderedDict
 
@@ -49,6 +50,50 @@ def module_name(path: str, root: str) -> tuple[str, bool] | None:
     if parts[-1] == "__init__":
         return ".".join(parts[:-1]), True
     return ".".join(parts), False
+
+
+_DEFINES = re.compile(r"arg_scope|argscope|layer_register")
+_TEXTS: dict = {}  # path -> (stamp, text)
+
+
+def _text(path: str) -> str:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    stamp = (st.st_mtime_ns, st.st_size)
+    cached = _TEXTS.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    text = ""
+    if st.st_size <= MAX_MODULE_BYTES:
+        try:
+            with open(path, "rb") as fh:
+                text = fh.read().decode("utf-8", "replace")
+        except OSError:
+            text = ""
+    if len(_TEXTS) > 4 * MAX_CACHED_MODULES:
+        _TEXTS.clear()
+    _TEXTS[path] = (stamp, text)
+    return text
+
+
+def _worth_parsing(path: str, wanted: str | None) -> bool:
+    """Can this module define an op or a scope, or does it re-export ``wanted``?"""
+    text = _text(path)
+    if _DEFINES.search(text):
+        return True
+    if not wanted:
+        return False
+    word = re.compile(rf"\b{re.escape(wanted)}\b|\*")
+    for m in _IMPORT_STMT.finditer(text):
+        if word.search(m.group(0)):
+            return True
+    return False
+
+
+_IMPORT_STMT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+(?:\([^)]*\)|[^\n]*)"
+                          r"|import[ \t]+[^\n]*)", re.M)
 
 
 def _find(dotted: str, roots: tuple) -> str | None:
@@ -116,13 +161,18 @@ class Project:
             parts.append(module)
         return ".".join(p for p in parts if p) or None
 
-    def model(self, dotted: str):
-        """The parsed model of project module ``dotted``, or None outside the project."""
+    def model(self, dotted: str, wanted: str | None = None, force: bool = True):
+        """The parsed model of project module ``dotted``, or None outside the project.
+
+        Unless ``force``d, a module is parsed only when its text can define ops or scopes,
+        or when it imports ``wanted`` (a re-export)."""
         path = _find(dotted, self.roots)
         if path is None:
             return None
         if self.filename and os.path.abspath(path) == os.path.abspath(self.filename):
             return None  # the linted file comes from flake8's lines, not from disk
+        if not force and not _worth_parsing(path, wanted):
+            return None
         return self._load(path, dotted)
 
     def _load(self, path: str, dotted: str):
@@ -138,15 +188,13 @@ class Project:
         model = None
         if st.st_size <= MAX_MODULE_BYTES:
             try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-                tree = ast.parse(data, filename=path)
+                text = _text(path)
+                tree = ast.parse(text, filename=path)
                 from flake8_argscope.resolve import Resolver
 
                 is_package = os.path.basename(path) == "__init__.py"
                 model = Resolver(tree, self.config, project=self,
-                                 current=(dotted, is_package),
-                                 source=data.decode("utf-8", "replace"))
+                                 current=(dotted, is_package), source=text)
             except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
                 model = None
         _MODELS[path] = (stamp, model)
@@ -157,18 +205,20 @@ class Project:
     def is_module(self, dotted: str) -> bool:
         return _find(dotted, self.roots) is not None
 
-    def split(self, path: str):
+    def split(self, path: str, force: bool = True):
         """``pkg.mod.attr.x`` -> (model of the longest project-module prefix, rest)."""
         parts = path.split(".")
         if parts[0] in LIBRARY_ROOTS or parts[0] in _STDLIB:
             return None, None
         for i in range(len(parts) - 1, 0, -1):
-            model = self.model(".".join(parts[:i]))
-            if model is not None:
-                return model, parts[i:]
+            dotted = ".".join(parts[:i])
+            if _find(dotted, self.roots) is None:
+                continue
+            return self.model(dotted, parts[i], force), parts[i:]
         return None, None
 
 
 def clear_cache() -> None:
     _MODELS.clear()
+    _TEXTS.clear()
     _LOCATIONS.clear()

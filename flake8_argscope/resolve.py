@@ -148,7 +148,7 @@ class Resolver:
             return UNKNOWN
         if frame.resolver is not self:
             return frame.resolver.resolve_name(name, frame, shadow)
-        return self._deref(self._resolve_name(name, frame))
+        return self._resolve_name(name, frame)
 
     def _resolve_name(self, name: str, frame: Frame):
         f = frame
@@ -204,8 +204,14 @@ class Resolver:
             return False
         return not name.startswith("_") and name in self.module_frame.bindings
 
-    def _deref(self, sym):
-        """A Path into a project module -> the symbol that module binds there."""
+    def deref(self, sym, force=False):
+        """A Path into a project module -> the symbol that module binds there.
+
+        Without ``force`` only modules that can define ops or scopes (their text mentions
+        arg_scope & co.) or that re-export the name are parsed: most imports of a project
+        lead to modules that matter to no rule, and parsing them would double flake8's own
+        parsing. ``force`` is for the places that need certainty (arg_scope elements,
+        look-alike calls under a scope, factories)."""
         if not isinstance(sym, Path) or self.project is None:
             return sym
         root = sym.path.split(".", 1)[0]
@@ -218,7 +224,7 @@ class Resolver:
             return UNKNOWN
         if project.is_module(sym.path):
             return sym  # a (sub)module: attributes are looked up in it later
-        model, rest = project.split(sym.path)
+        model, rest = project.split(sym.path, force)
         if model is None:
             return sym
         project._depth += 1
@@ -227,7 +233,7 @@ class Resolver:
             for attr in rest[1:]:
                 if isinstance(found, Path):
                     found = Path(f"{found.path}.{attr}", found.line, found.from_import)
-                    found = model._deref(found)
+                    found = model.deref(found, force)
                 else:
                     return UNKNOWN
             return found
@@ -335,8 +341,7 @@ class Resolver:
         if isinstance(node, ast.Attribute):
             base = self.resolve_expr(node.value, frame, shadow)
             if isinstance(base, Path):
-                return self._deref(Path(f"{base.path}.{node.attr}", base.line,
-                                        base.from_import))
+                return Path(f"{base.path}.{node.attr}", base.line, base.from_import)
             return UNKNOWN
         return UNKNOWN
 
@@ -361,6 +366,12 @@ class Resolver:
             return None
         if patched is not None:
             return patched
+        if self.project is not None and not known.is_library_path(path):
+            found = self.deref(sym if sym is not None and sym.path == path else Path(path))
+            if found is not UNKNOWN and not (isinstance(found, Path) and found.path == path):
+                return self.classify(found)
+            if found is UNKNOWN:
+                return None
         return known.lookup(path)
 
     def classify(self, sym):
@@ -482,8 +493,8 @@ class Resolver:
         inner = self.classify(sym.inner)
         if sym.registry == TENSORPACK:
             name = _final_name(sym.node.args[0]) if sym.node.args else None
-            if isinstance(inner, PlainFunc) and name:
-                node = self._def_node(sym.inner)
+            node = self._def_node(sym.inner) if isinstance(inner, PlainFunc) else None
+            if node is not None and name:
                 op = _signature_op(node, TENSORPACK, f"{TENSORPACK}:{node.name}")
                 return LocalOp(Op(
                     registry=TENSORPACK, key=op.key, name=op.name, params=op.params,
@@ -493,8 +504,8 @@ class Resolver:
                 return LocalOp(Op(registry=TENSORPACK, key=f"{TENSORPACK}:{name}", name=name,
                                   signature_known=False, use_scope=FUNCTION, aliases=(name,)))
             return None
-        if isinstance(inner, PlainFunc):
-            node = self._def_node(sym.inner)
+        node = self._def_node(sym.inner) if isinstance(inner, PlainFunc) else None
+        if node is not None:
             return LocalOp(_signature_op(
                 node, sym.registry, f"{sym.registry}:local:{node.name}:{node.lineno}"))
         if isinstance(inner, (Op, LocalOp)):
@@ -502,6 +513,7 @@ class Resolver:
         return None
 
     def _def_node(self, sym):
+        sym = self.deref(sym, force=True) if isinstance(sym, Path) else sym
         return sym.node if isinstance(sym, LocalDef) else None
 
     def _registered(self, node):
