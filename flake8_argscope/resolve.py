@@ -115,6 +115,7 @@ class Resolver:
         # the text, when known, lets whole-tree scans be skipped: most files never call
         # add_arg_scope(f) or enable_argscope_for_module(...)
         self.source = source
+        self._walrus = source is None or ":=" in source  # frames must look into expressions
         self._module_names: dict = {}
         self._paths: dict = {}
         self.config = config
@@ -136,8 +137,7 @@ class Resolver:
             return owner.frame_for(node, parent)
         frame = self.frames.get(id(node))
         if frame is None:
-            frame = build_frame(node, parent,
-                                deep=self.source is None or ":=" in self.source)
+            frame = build_frame(node, parent, deep=self._walrus)
             frame.resolver = self
             self.frames[id(node)] = frame
         return frame
