@@ -14,7 +14,7 @@ import copy
 import sys
 from collections import deque
 
-from flake8_argscope import rules
+from flake8_argscope import known, rules
 from flake8_argscope.frames import COMP_NODES, SCOPE_NODES, Frame
 from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
 from flake8_argscope.resolve import (
@@ -35,6 +35,16 @@ _NON_SCOPE_APIS = frozenset({
 
 
 _LEAVES = frozenset({ast.Name, ast.Constant})
+_DISCARD_NAMES = frozenset({"add_arg_scope", "enable_argscope_for_function"})
+_COMP_TYPES = frozenset(COMP_NODES)
+# node types that may contain a call (leaves, contexts and operators never do)
+_EXPR_TYPES = frozenset(
+    cls for cls in vars(ast).values()
+    if isinstance(cls, type) and issubclass(cls, (ast.expr, ast.keyword))
+    and cls not in (ast.Name, ast.Constant, ast.expr)
+    and not getattr(cls, "__deprecated__", False)
+    and cls.__name__ not in ("Num", "Str", "Bytes", "NameConstant", "Ellipsis", "Index",
+                             "ExtSlice", "Suite", "Param", "AugLoad", "AugStore"))
 _CHILD_FIELDS: dict = {}
 _NOT_CHILDREN = frozenset({"ctx", "op", "id", "attr", "arg", "kind", "conversion", "is_async",
                            "format_spec", "type_comment"})
@@ -118,6 +128,9 @@ class Analysis:
         self.sites: list[CallSite] = []
         self._factories: dict = {}
         self._queue: deque = deque()
+        self._names = known.table_names() | frozenset(
+            p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
+        self._patched = source is None or "enable_argscope_for_module" in source
         self._global_names = None
 
     @property
@@ -162,10 +175,32 @@ class Analysis:
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             self.walk_with(stmt, frame, scopes, block, withs)
             return
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            rules.registration.check_discarded(self, stmt.value, frame)
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
-            self._record_assigned_dict(stmt, frame, scopes)
+        t = type(stmt)
+        if t is ast.Expr or t is ast.Return:
+            value = stmt.value
+            if value is None:
+                return
+            if t is ast.Expr and type(value) is ast.Call and _display_name(
+                    value.func) in _DISCARD_NAMES:
+                rules.registration.check_discarded(self, value, frame)
+            self.visit_expr(value, frame, scopes, block, withs)
+            return
+        if t is ast.Assign:
+            value = stmt.value
+            if type(value) is ast.Call and not (
+                    type(value.func) is ast.Attribute
+                    and self._uninteresting(value.func, frame, scopes, frozenset())):
+                self._record_assigned_dict(stmt, frame, scopes)
+            self.visit_expr(value, frame, scopes, block, withs)
+            for target in stmt.targets:
+                if type(target) is not ast.Name:
+                    self.visit_expr(target, frame, scopes, block, withs)
+            return
+        if t is ast.If or t is ast.While:
+            self.visit_expr(stmt.test, frame, scopes, block, withs)
+            self.walk_body(stmt.body, frame, scopes, block, withs)
+            self.walk_body(stmt.orelse, frame, scopes, block, withs)
+            return
         for name, value in ast.iter_fields(stmt):
             if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
                 self.walk_body(value, frame, scopes, block, withs)
@@ -200,43 +235,52 @@ class Analysis:
     # ============================================================ expressions
     def visit_expr(self, node, frame, scopes, block, withs, shadow=frozenset(),
                    skip_self=False):
-        """Every call in evaluation order-ish; lambdas are queued as their own frame."""
-        stack = [(node, shadow)]
+        """Every call in the expression; lambdas are queued as their own frame,
+        comprehension targets shadow outer names inside them. (The hot loop.)"""
+        stack = [node]
+        push = stack.append
+        pop = stack.pop
+        expr_types = _EXPR_TYPES
         while stack:
-            n, sh = stack.pop()
-            if isinstance(n, ast.Lambda):
+            n = pop()
+            t = type(n)
+            if t is ast.Call:
+                if not (skip_self and n is node):
+                    self.check_call(n, frame, scopes, block, withs, shadow)
+            elif t is ast.Lambda:
                 self._visit_defaults(n.args, frame, scopes, block, withs)
                 self._queue.append(([ast.Expr(value=n.body, lineno=n.lineno,
                                               col_offset=n.col_offset)],
                                     self.resolver.frame_for(n, frame), n))
                 continue
-            if isinstance(n, COMP_NODES):
-                inner = set(sh)
-                for gen in n.generators:
-                    names = [t.id for t in ast.walk(gen.target) if isinstance(t, ast.Name)]
-                    inner.update(names)
-                inner = frozenset(inner)
-                for gen in n.generators:
-                    stack.append((gen.iter, sh))
-                    for cond in gen.ifs:
-                        stack.append((cond, inner))
-                for attr in ("elt", "key", "value"):
-                    sub = getattr(n, attr, None)
-                    if sub is not None:
-                        stack.append((sub, inner))
+            elif t in _COMP_TYPES:
+                self._visit_comprehension(n, frame, scopes, block, withs, shadow)
                 continue
-            if type(n) is ast.Call and not (skip_self and n is node):
-                self.check_call(n, frame, scopes, block, withs, sh)
-            if type(n) in _LEAVES:
-                continue
-            for field in _child_fields(type(n)):
+            fields = _CHILD_FIELDS.get(t)
+            if fields is None:
+                fields = _child_fields(t)
+            for field in fields:
                 value = getattr(n, field, None)
                 if type(value) is list:
                     for child in value:
-                        if type(child) not in _LEAVES and isinstance(child, ast.AST):
-                            stack.append((child, sh))
-                elif type(value) not in _LEAVES and isinstance(value, ast.AST):
-                    stack.append((value, sh))
+                        if type(child) in expr_types:
+                            push(child)
+                elif type(value) in expr_types:
+                    push(value)
+
+    def _visit_comprehension(self, n, frame, scopes, block, withs, shadow):
+        inner = set(shadow)
+        for gen in n.generators:
+            inner.update(t.id for t in ast.walk(gen.target) if isinstance(t, ast.Name))
+        inner = frozenset(inner)
+        for gen in n.generators:
+            self.visit_expr(gen.iter, frame, scopes, block, withs, shadow)
+            for cond in gen.ifs:
+                self.visit_expr(cond, frame, scopes, block, withs, inner)
+        for attr in ("elt", "key", "value"):
+            sub = getattr(n, attr, None)
+            if sub is not None:
+                self.visit_expr(sub, frame, scopes, block, withs, inner)
 
     # ============================================================ resolution helpers
     def target_of(self, node, frame, shadow=frozenset(), force=False):
@@ -493,6 +537,27 @@ class Analysis:
             self.snapshots[id(stmt)] = (reg, scope)
 
     # ============================================================ calls
+    def _uninteresting(self, func, frame, scopes, shadow) -> bool:
+        """``lib.module.f(...)`` where ``f`` is no name any table knows: a library function
+        no rule is about (unless an active scope lists an op of that name: ASC302). Most
+        calls of a file are such; skipping their resolution is the plugin's main saving."""
+        if func.attr in self._names or self._patched:
+            return False
+        root = func.value
+        while type(root) is ast.Attribute:
+            root = root.value
+        if type(root) is not ast.Name:
+            return False
+        sym = self.resolver.resolve_name(root.id, frame, shadow)
+        if sym is None:
+            return True  # unresolved root (self.x(), a parameter): nothing to say
+        if not isinstance(sym, Path):
+            return False
+        top = sym.path.split(".", 1)[0]
+        if not (known.is_library_path(top) or top in _STDLIB):
+            return False  # a project module: its functions may be ops
+        return not _named_in_scope(func, scopes)
+
     @staticmethod
     def _entry_for(op, scopes):
         if op.registry is not None:
@@ -504,7 +569,10 @@ class Analysis:
         return scopes.get_scope(None).entry(op.key)
 
     def check_call(self, call, frame, scopes, block, withs, shadow):
-        target = self.target_of(call.func, frame, shadow)
+        func = call.func
+        if type(func) is ast.Attribute and self._uninteresting(func, frame, scopes, shadow):
+            return
+        target = self.target_of(func, frame, shadow)
         if target is None and _named_in_scope(call.func, scopes):
             # a possible look-alike (ASC302): worth parsing the project module it names
             target = self.target_of(call.func, frame, shadow, force=True)

@@ -38,17 +38,19 @@ class Frame(Record):
     ``name.x = ...`` / ``name.f(...)``; ``resolver`` the module's Resolver."""
 
     __slots__ = _fields = ("node", "parent", "bindings", "declared_global",
-                           "declared_nonlocal", "store_attr_roots", "resolver")
-    _defaults = {"bindings": dict, "declared_global": set, "declared_nonlocal": set,
-                 "store_attr_roots": dict, "resolver": None}
+                           "declared_nonlocal", "store_attr_roots", "resolver", "is_module",
+                           "is_class")
 
-    @property
-    def is_module(self) -> bool:
-        return isinstance(self.node, ast.Module)
-
-    @property
-    def is_class(self) -> bool:
-        return isinstance(self.node, ast.ClassDef)
+    def __init__(self, node, parent):
+        self.node = node
+        self.parent = parent
+        self.bindings = {}
+        self.declared_global = set()
+        self.declared_nonlocal = set()
+        self.store_attr_roots = {}
+        self.resolver = None
+        self.is_module = isinstance(node, ast.Module)
+        self.is_class = isinstance(node, ast.ClassDef)
 
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -87,9 +89,21 @@ class _Collector(ast.NodeVisitor):
         # statements and their top-level expressions are visited (the hot path).
         self.deep = deep
 
+    def visit(self, node):
+        if not self.deep and isinstance(node, ast.expr):
+            return  # no walrus in the file: expressions bind nothing here
+        return super().visit(node)
+
+    def visit_Expr(self, node):
+        # `x.append(...)` as a statement: a mutation of `x` (for ASC201's stability check)
+        value = node.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            root = _attr_root(value.func.value)
+            if root:
+                self.frame.store_attr_roots.setdefault(root, []).append(node.lineno)
+        self.visit(value)
+
     def generic_visit(self, node):
-        if isinstance(node, ast.expr) and not self.deep:
-            return
         for _field, value in ast.iter_fields(node):
             if isinstance(value, list):
                 for item in value:

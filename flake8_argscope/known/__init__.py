@@ -153,6 +153,17 @@ def _entry(path: str):
     return None
 
 
+@lru_cache(maxsize=None)
+def table_names() -> frozenset:
+    """Final names of every path the tables know (ops, aliases, partials, API, factories)."""
+    t = _load()
+    paths = list(t.PATHS) + list(t.API) + list(t.FACTORIES)
+    return frozenset(p.rsplit(".", 1)[-1] for p in paths) | frozenset(
+        {"arg_scope", "argscope", "add_arg_scope", "layer_register",
+         "enable_argscope_for_function", "enable_argscope_for_module",
+         "convert_to_tflayer_args", "current_arg_scope", "get_arg_scope"})
+
+
 @lru_cache(maxsize=4096)
 def lookup(path: str):
     """Dotted path (``tensorflow.contrib.slim.conv2d``) -> Op | Partial | Api | Factory |
