@@ -339,9 +339,15 @@ class Resolver:
         if isinstance(node, ast.Name):
             return self.resolve_name(node.id, frame, shadow)
         if isinstance(node, ast.Attribute):
-            base = self.resolve_expr(node.value, frame, shadow)
+            attrs = []  # iterative: attribute chains can be thousands deep
+            while isinstance(node, ast.Attribute):
+                attrs.append(node.attr)
+                node = node.value
+            if not isinstance(node, ast.Name) or len(attrs) > 64:
+                return UNKNOWN
+            base = self.resolve_name(node.id, frame, shadow)
             if isinstance(base, Path):
-                return Path(f"{base.path}.{node.attr}", base.line, base.from_import)
+                return Path(".".join([base.path] + attrs[::-1]), base.line, base.from_import)
             return UNKNOWN
         return UNKNOWN
 

@@ -10,10 +10,10 @@ Keywords the effective scope supplies already (or may supply) are left to ASC201
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from flake8_argscope.known import TENSORPACK
-from flake8_argscope.rules.common import same_value, show
+from flake8_argscope.rules.common import show
 
 CODE = "ASC101"
 MESSAGE = "{n} calls of {op} repeat {pairs}; move them into an {api}({target}, ...)"
@@ -52,11 +52,13 @@ def _shared(analysis, sites, minimum):
     out = []
     for kw in sorted(names - NEVER):
         values = [kws[kw] for kws in keywords]
-        best, count = None, 0
-        for v in values:
-            n = sum(1 for w in values if same_value(v, w))
-            if n > count:
-                best, count = v, n
+        try:
+            dumps = [ast.dump(v) for v in values]
+        except RecursionError:
+            continue
+        counts = Counter(dumps)
+        top, count = counts.most_common(1)[0]  # ties: the value seen first
+        best = values[dumps.index(top)]
         if count < minimum:
             continue
         if not _scope_leaves_it(sites, kw, best):
