@@ -15,7 +15,7 @@ import sys
 from collections import deque
 
 from flake8_argscope import known, rules
-from flake8_argscope.frames import COMP_NODES, SCOPE_NODES, Frame
+from flake8_argscope.frames import COMP_NODES, SCOPE_NODES
 from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
 from flake8_argscope.resolve import (
     Builtin, LocalDef, LocalOp, Path, PlainFunc, Resolver, ScopeRef, _normalise,

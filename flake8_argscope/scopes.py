@@ -12,7 +12,6 @@ merged. Each registry (tf_slim, tf.contrib, tensorpack, vendored copies) has its
 
 from __future__ import annotations
 
-import ast
 from flake8_argscope.record import Frozen, Record
 
 

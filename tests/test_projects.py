@@ -11,7 +11,8 @@ from flake8_argscope.project import clear_cache
 
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"
 FILES = sorted(p for p in PROJECTS.rglob("*.py")
-               if not p.relative_to(PROJECTS).parts[0].startswith("e2e_") and "ASC" in p.read_text())
+               if not p.relative_to(PROJECTS).parts[0].startswith("e2e_")
+               and "ASC" in p.read_text())
 
 
 def run(path: Path, source=None):
@@ -28,7 +29,7 @@ def test_project_file(path, monkeypatch):
     clear_cache()
     got = {(line, msg[:6]) for line, _c, msg, _t in run(path)}
     want = expected(path.read_text())
-    assert got == want, "\n".join(f"{l}:{c} {m}" for l, c, m, _ in run(path))
+    assert got == want, "\n".join(f"{ln}:{c} {m}" for ln, c, m, _ in run(path))
 
 
 def test_known_libraries_are_never_imported_or_parsed(tmp_path):
@@ -69,4 +70,4 @@ def test_buffer_not_disk_is_linted(monkeypatch):
              "    with slim.arg_scope([ops.expanded_conv], stride=2):\n" \
              "        return ops.expanded_conv(x, 8, 1)\n"
     found = run(path, buffer)
-    assert [(l, m[:6]) for l, _c, m, _t in found] == [(7, "ASC401")]
+    assert [(ln, m[:6]) for ln, _c, m, _t in found] == [(7, "ASC401")]

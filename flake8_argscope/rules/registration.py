@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
-from flake8_argscope.resolve import Builtin, LocalOp, PlainFunc
+from flake8_argscope.resolve import Builtin, PlainFunc
 from flake8_argscope.rules.common import label, show
 
 MSG_301 = "{name} is not scope-enabled ({why}); entering this {api} raises {error}"
@@ -20,7 +20,8 @@ MSG_302 = ("{call} is not reached by the {api} on line {line} for {op}; "
            "call the scoped {op} or pass the arguments explicitly")
 MSG_303 = ("the result of {api}({f}) is discarded and {f} stays unscoped; "
            "use @{api} or {f} = {api}({f})")
-MSG_304 = "{name} belongs to {owner} but is listed in a {registry} {api}; entering it raises {error}"
+MSG_304 = ("{name} belongs to {owner} but is listed in a {registry} {api}; "
+           "entering it raises {error}")
 
 
 def _api(registry) -> str:
