@@ -353,9 +353,14 @@ class Analysis:
         first = call.args[0] if call.args else None
         kw_nodes = []
         extra_wild = NONE
+        unpacked = []
         for kw in call.keywords:
             if kw.arg is None:
-                extra_wild = ALL
+                pairs = self._literal_dict(kw.value, frame)
+                if pairs is None:
+                    extra_wild = ALL
+                else:
+                    unpacked.extend(pairs)
             elif kw.arg == first_kw and first is None:
                 first = kw.value
             else:
@@ -363,8 +368,11 @@ class Analysis:
         parent = scopes.get_scope(registry)
         if first is None or len(call.args) > 1 or isinstance(first, ast.Starred):
             return scopes.with_scope(registry, unknown_scope(call.lineno))
-        kwvals = {kw.arg: self.make_kwval(kw.value, call.lineno, frame, env, with_node)
-                  for kw in kw_nodes}
+        kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
+                  for key, value in unpacked}
+        kwvals.update(
+            (kw.arg, self.make_kwval(kw.value, call.lineno, frame, env, with_node))
+            for kw in kw_nodes)
 
         shape = rules.runtime.first_arg_shape(self, first, frame, registry)
         if shape == "dict":
@@ -411,6 +419,37 @@ class Analysis:
             rules.runtime.check_scope_kwargs(self, kw_nodes, ops)
         new = merge(parent, listed, kwvals, extra_wild, call.lineno)
         return scopes.with_scope(registry, new)
+
+    def _literal_dict(self, node, frame):
+        """``**params`` in an arg_scope call where ``params`` is certainly a dict literal
+        with string keys (``batch_norm_params = {'decay': 0.9, ...}``, bound once in this
+        frame and never mutated): its (key, value node) pairs, else None."""
+        if isinstance(node, ast.Name):
+            bindings = frame.bindings.get(node.id, ())
+            if (len(bindings) != 1 or bindings[0].kind != "assign"
+                    or node.id in frame.store_attr_roots or node.id in frame.declared_global
+                    or node.id in frame.declared_nonlocal):
+                return None
+            node = bindings[0].node.value
+        if not isinstance(node, ast.Dict):
+            return None
+        pairs = []
+        for key, value in zip(node.keys, node.values):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            pairs.append((key.value, value))
+        return pairs
+
+    def _unpacked_kwval(self, value, line, frame, env, with_node):
+        """A keyword from an unpacked dict: its value was evaluated where the dict was
+        built, so only a literal (or a parameter fixed by the call site) is kept."""
+        if _literal(value):
+            return KwVal(value, line, frame, with_node, stable=True)
+        if env is not None:
+            kv = self.make_kwval(value, line, frame, env, with_node)
+            if kv.stable:
+                return kv
+        return KwVal(None, line, frame, with_node)
 
     def make_kwval(self, value, line, frame, env, with_node):
         if env is None:
