@@ -20,7 +20,7 @@ from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscope
 from flake8_argscope.resolve import (
     Builtin, LocalDef, LocalOp, Path, PlainFunc, Resolver, ScopeRef, _normalise,
 )
-from flake8_argscope.project import Project
+from flake8_argscope.project import FACTORY, Project
 from flake8_argscope.record import Frozen
 from flake8_argscope.scopes import ALL, NONE, KwVal, ListedOp, Scope, merge, unknown_scope
 
@@ -128,6 +128,7 @@ class Analysis:
         self.sites: list[CallSite] = []
         self._factories: dict = {}
         self._queue: deque = deque()
+        self.bare_calls: set = set()  # (id(block), final name) of unresolved keyword-less calls
         self._names = known.table_names() | frozenset(
             p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
         self._patched = source is None or "enable_argscope_for_module" in source
@@ -498,7 +499,7 @@ class Analysis:
     def local_factory(self, func_node, frame):
         sym = self.resolver.resolve_expr(func_node, frame)
         if isinstance(sym, Path):
-            sym = frame.resolver.deref(sym, force=True)
+            sym = frame.resolver.deref(sym, force=FACTORY)
         if not isinstance(sym, LocalDef) or sym.frame.is_class:
             return None
         if sym.node.decorator_list:
@@ -608,6 +609,13 @@ class Analysis:
         return scopes.get_scope(None).entry(op.key)
 
     def check_call(self, call, frame, scopes, block, withs, shadow):
+        if not call.keywords and not _active(scopes):
+            # every rule needs a keyword (ASC101/201) or an active scope (the rest); only
+            # remember the name, so that ASC101 never claims "every call" past this one
+            name = _display_name(call.func)
+            if name:
+                self.bare_calls.add((id(block), name))
+            return
         func = call.func
         if type(func) is ast.Attribute and self._uninteresting(func, frame, scopes, shadow):
             return
@@ -634,6 +642,13 @@ class Analysis:
             return
         if isinstance(target, (Unscoped, PlainFunc)):
             rules.registration.check_lookalike(self, call, target, scopes)
+
+
+def _active(scopes) -> bool:
+    for scope in scopes.values():
+        if scope.ops or scope.wild:
+            return True
+    return False
 
 
 def _named_in_scope(func, scopes) -> bool:

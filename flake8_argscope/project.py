@@ -21,6 +21,7 @@ from flake8_argscope.known import LIBRARY_ROOTS
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 MAX_CACHED_MODULES = 512
+FACTORY = "factory"  # force level: parse modules that can define a scope factory
 MAX_MODULE_BYTES = 2_000_000
 _MODELS: OrderedDict = OrderedDict()  # path -> ((mtime_ns, size), ModuleModel | None)
 _LOCATIONS: dict = {}  # (roots, dotted) -> path | None
@@ -52,7 +53,10 @@ def module_name(path: str, root: str) -> tuple[str, bool] | None:
     return ".".join(parts), False
 
 
-_DEFINES = re.compile(r"arg_scope|argscope|layer_register")
+# What a module's text must mention to be parsed, by what the caller looks for:
+# an op (the default), a scope factory, or anything (``force=True``: certainty needed).
+_DEFINES = re.compile(r"add_arg_scope|layer_register|enable_argscope_for")
+_GATES = {False: _DEFINES, FACTORY: re.compile(r"arg_scope|argscope")}
 _TEXTS: dict = {}  # path -> (stamp, text)
 
 
@@ -78,10 +82,23 @@ def _text(path: str) -> str:
     return text
 
 
-def _worth_parsing(path: str, wanted: str | None) -> bool:
-    """Can this module define an op or a scope, or does it re-export ``wanted``?"""
+_WORTH: dict = {}  # (path, wanted, level, text length) -> bool
+
+
+def _worth_parsing(path: str, wanted: str | None, level=False) -> bool:
+    key = (path, wanted, level, len(_text(path)))
+    found = _WORTH.get(key)
+    if found is None:
+        if len(_WORTH) > 50_000:
+            _WORTH.clear()
+        found = _WORTH[key] = _compute_worth(path, wanted, level)
+    return found
+
+
+def _compute_worth(path: str, wanted: str | None, level=False) -> bool:
+    """Can this module define what the caller looks for, or does it re-export ``wanted``?"""
     text = _text(path)
-    if _DEFINES.search(text):
+    if _GATES[level].search(text):
         return True
     if not wanted:
         return False
@@ -161,7 +178,7 @@ class Project:
             parts.append(module)
         return ".".join(p for p in parts if p) or None
 
-    def model(self, dotted: str, wanted: str | None = None, force: bool = True):
+    def model(self, dotted: str, wanted: str | None = None, force=True):
         """The parsed model of project module ``dotted``, or None outside the project.
 
         Unless ``force``d, a module is parsed only when its text can define ops or scopes,
@@ -171,7 +188,7 @@ class Project:
             return None
         if self.filename and os.path.abspath(path) == os.path.abspath(self.filename):
             return None  # the linted file comes from flake8's lines, not from disk
-        if not force and not _worth_parsing(path, wanted):
+        if force is not True and not _worth_parsing(path, wanted, force):
             return None
         return self._load(path, dotted)
 
@@ -205,7 +222,7 @@ class Project:
     def is_module(self, dotted: str) -> bool:
         return _find(dotted, self.roots) is not None
 
-    def split(self, path: str, force: bool = True):
+    def split(self, path: str, force=True):
         """``pkg.mod.attr.x`` -> (model of the longest project-module prefix, rest)."""
         parts = path.split(".")
         if parts[0] in LIBRARY_ROOTS or parts[0] in _STDLIB:
@@ -221,4 +238,5 @@ class Project:
 def clear_cache() -> None:
     _MODELS.clear()
     _TEXTS.clear()
+    _WORTH.clear()
     _LOCATIONS.clear()

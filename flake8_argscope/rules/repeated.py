@@ -31,6 +31,10 @@ def check(analysis):
         if len(sites) < minimum:
             continue
         sites.sort(key=lambda s: (s.call.lineno, s.call.col_offset))
+        block = id(sites[0].block)
+        names = set(sites[0].op.aliases) | {s.display.rsplit(".", 1)[-1] for s in sites}
+        if any((block, name) in analysis.bare_calls for name in names):
+            continue  # a keyword-less call of (maybe) this op: a scope would change it
         pairs = _shared(analysis, sites, minimum)
         if not pairs:
             continue
