@@ -588,9 +588,14 @@ class Analysis:
             root = root.value
         if type(root) is not ast.Name:
             return False
-        sym = self.resolver.resolve_name(root.id, frame, shadow)
+        # the root as the module binds it: a local that shadows it (or any local root such
+        # as self/net/x) is skipped too, which is only ever silence
+        module = self.resolver.module_frame
+        if root.id not in module.bindings:
+            return True
+        sym = self.resolver.resolve_name(root.id, module)
         if sym is None:
-            return True  # unresolved root (self.x(), a parameter): nothing to say
+            return True  # unresolved root: nothing to say
         if not isinstance(sym, Path):
             return False
         top = sym.path.split(".", 1)[0]

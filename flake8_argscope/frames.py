@@ -205,14 +205,20 @@ class _Collector(ast.NodeVisitor):
         self._store(node.target)
 
     def _store(self, target):
-        names = []
-        _target_names(target, names)
-        for n in names:
-            self.other(n)
-        self._attr_store(target)
-        for sub in ast.walk(target):
-            if isinstance(sub, (ast.Subscript, ast.Attribute)):
-                self.visit(sub.value)
+        t = type(target)
+        if t is ast.Name:
+            self.other(target)
+        elif t is ast.Tuple or t is ast.List:
+            for elt in target.elts:
+                self._store(elt)
+        elif t is ast.Starred:
+            self._store(target.value)
+        elif t is ast.Attribute or t is ast.Subscript:
+            root = _attr_root(target)
+            if root:
+                self.frame.store_attr_roots.setdefault(root, []).append(target.lineno)
+            if self.deep:
+                self.visit(target.value)
 
     def _attr_store(self, target):
         for sub in ast.walk(target) if isinstance(target, (ast.Tuple, ast.List)) else [target]:
