@@ -29,3 +29,12 @@ def same_value(a, b) -> bool:
         return ast.dump(a) == ast.dump(b)
     except RecursionError:  # absurdly deep expressions: not worth a finding
         return False
+
+
+def scope_line(analysis, kv) -> str:
+    """``12``, or ``9 of nets.scopes`` when the arg_scope is in another module (a factory)."""
+    origin = getattr(kv, "origin", None)
+    resolver = getattr(origin, "resolver", None)
+    if resolver is None or resolver is analysis.resolver or not resolver.current:
+        return str(kv.line)
+    return f"{kv.line} of {resolver.current[0]}"

@@ -6,7 +6,7 @@ import ast
 
 from flake8_argscope.known import TENSORPACK
 from flake8_argscope.resolve import Path
-from flake8_argscope.rules.common import same_value, show
+from flake8_argscope.rules.common import same_value, scope_line, show
 
 CODE = "ASC201"
 MESSAGE = "{op}: {kw}={value} repeats what the {api} on line {line} already supplies; remove it"
@@ -25,7 +25,7 @@ def check(analysis, call, op, entry, frame, shadow, skip=()):
         if not value_is_stable(analysis, kv, frame, call, shadow):
             continue
         analysis.report(kw, CODE, MESSAGE.format(
-            op=show(call.func), kw=kw.arg, value=show(kw.value, 40), line=kv.line,
+            op=show(call.func), kw=kw.arg, value=show(kw.value, 40), line=scope_line(analysis, kv),
             api="argscope" if op.registry == TENSORPACK else "arg_scope"))
 
 

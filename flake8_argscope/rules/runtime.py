@@ -18,7 +18,7 @@ import ast
 from flake8_argscope import known
 from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Api, Factory, Op, Partial, Unscoped
 from flake8_argscope.resolve import FUNCTION, Builtin, LocalOp, PlainFunc, ScopeRef
-from flake8_argscope.rules.common import show
+from flake8_argscope.rules.common import scope_line, show
 
 MSG_401 = ("positional argument {n} of {op} binds '{kw}', also set by the {api} on line "
            "{line} (TypeError: {fname}() got multiple values for argument '{kw}'); "
@@ -193,7 +193,7 @@ def check_positional(analysis, call, op, entry, skip=(), frame=None):
         if kv is None:
             continue
         analysis.report(arg, "ASC401", MSG_401.format(
-            n=i + 1, op=show(call.func), kw=param, line=kv.line, fname=op.name,
+            n=i + 1, op=show(call.func), kw=param, line=scope_line(analysis, kv), fname=op.name,
             value=show(arg, 30), api="argscope" if op.registry == TENSORPACK else "arg_scope"))
 
 
@@ -209,4 +209,4 @@ def check_convolution_wrapper(analysis, call, op, scopes):
     if not bad:
         return
     analysis.report(call, "ASC405", MSG_405.format(
-        op=show(call.func), line=entry.known[bad[0]].line, kw=bad[0]))
+        op=show(call.func), line=scope_line(analysis, entry.known[bad[0]]), kw=bad[0]))
