@@ -36,6 +36,8 @@ _NON_SCOPE_APIS = frozenset({
 
 _LEAVES = frozenset({ast.Name, ast.Constant})
 _DISCARD_NAMES = frozenset({"add_arg_scope", "enable_argscope_for_function"})
+# findings that depend on the effective scope at a call
+_CALL_SITE_CODES = frozenset({"ASC101", "ASC201", "ASC302", "ASC401", "ASC405"})
 _COMP_TYPES = frozenset(COMP_NODES)
 # node types that may contain a call (leaves, contexts and operators never do)
 _EXPR_TYPES = frozenset(
@@ -128,6 +130,7 @@ class Analysis:
         self.sites: list[CallSite] = []
         self._factories: dict = {}
         self._queue: deque = deque()
+        self._dynamic: list = []  # frames' nodes that enter an arg_scope outside a with
         self.bare_calls: set = set()  # (id(block), final name) of unresolved keyword-less calls
         self._names = known.table_names() | frozenset(
             p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
@@ -151,7 +154,21 @@ class Analysis:
             body, frame, block = self._queue.popleft()
             self.walk_body(body, frame, Scopes(), block, ())
         rules.repeated.check(self)
+        if self._dynamic:
+            self.findings = [f for f in self.findings if not self._in_dynamic(f)]
         return self.findings
+
+    def _in_dynamic(self, finding) -> bool:
+        """Call-site findings inside a function that enters scopes dynamically."""
+        line, _col, message = finding
+        if message[:6] not in _CALL_SITE_CODES:
+            return False
+        for node in self._dynamic:
+            if isinstance(node, ast.Module):
+                return True
+            if node.lineno <= line <= (getattr(node, "end_lineno", None) or node.lineno):
+                return True
+        return False
 
     def report(self, node, code, message):
         self.findings.append((node.lineno, node.col_offset, f"{code} {message}"))
@@ -647,6 +664,10 @@ class Analysis:
             return
         if isinstance(target, (Unscoped, PlainFunc)):
             rules.registration.check_lookalike(self, call, target, scopes)
+        elif isinstance(target, Api) and target.name in ("arg_scope", "argscope"):
+            # an arg_scope entered outside a with statement (ExitStack.enter_context, a
+            # stored context manager...): scopes in this function are not what they look like
+            self._dynamic.append(frame.node)
 
 
 def _active(scopes) -> bool:
