@@ -37,20 +37,50 @@ class Frame(Record):
     are skipped); ``bindings`` name -> [Binding]; ``store_attr_roots`` name -> lines of
     ``name.x = ...`` / ``name.f(...)``; ``resolver`` the module's Resolver."""
 
-    __slots__ = _fields = ("node", "parent", "bindings", "declared_global",
-                           "declared_nonlocal", "store_attr_roots", "resolver", "is_module",
-                           "is_class")
+    __slots__ = _fields = ("node", "parent", "_bindings", "_declared_global",
+                           "_declared_nonlocal", "_store_attr_roots", "resolver", "is_module",
+                           "is_class", "_pending")
 
-    def __init__(self, node, parent):
+    def __init__(self, node, parent, deep=None):
         self.node = node
         self.parent = parent
-        self.bindings = {}
-        self.declared_global = set()
-        self.declared_nonlocal = set()
-        self.store_attr_roots = {}
+        self._bindings = {}
+        self._declared_global = set()
+        self._declared_nonlocal = set()
+        self._store_attr_roots = {}
         self.resolver = None
         self.is_module = isinstance(node, ast.Module)
         self.is_class = isinstance(node, ast.ClassDef)
+        # collected on first use: most function bodies never need a name looked up
+        self._pending = deep
+
+    def _fill(self):
+        deep, self._pending = self._pending, None
+        _collect(self, deep)
+
+    @property
+    def bindings(self) -> dict:
+        if self._pending is not None:
+            self._fill()
+        return self._bindings
+
+    @property
+    def declared_global(self) -> set:
+        if self._pending is not None:
+            self._fill()
+        return self._declared_global
+
+    @property
+    def declared_nonlocal(self) -> set:
+        if self._pending is not None:
+            self._fill()
+        return self._declared_nonlocal
+
+    @property
+    def store_attr_roots(self) -> dict:
+        if self._pending is not None:
+            self._fill()
+        return self._store_attr_roots
 
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
@@ -307,7 +337,12 @@ class _Collector(ast.NodeVisitor):
 
 
 def build_frame(node, parent: Frame | None, deep: bool = True) -> Frame:
-    frame = Frame(node=node, parent=parent)
+    """The frame of ``node``; its bindings are collected when first asked for."""
+    return Frame(node, parent, deep)
+
+
+def _collect(frame: Frame, deep: bool) -> None:
+    node = frame.node
     collector = _Collector(frame, deep)
     if isinstance(node, ast.Module):
         body = node.body
@@ -324,4 +359,3 @@ def build_frame(node, parent: Frame | None, deep: bool = True) -> Frame:
                 frame.add(a.arg, Binding("other", getattr(a, "lineno", node.lineno), a))
     for stmt in body:
         collector.visit(stmt)
-    return frame
