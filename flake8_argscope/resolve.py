@@ -331,8 +331,10 @@ class Resolver:
                     return Wrapped(TENSORPACK, inner, value, frame)
                 if target.name == "current_arg_scope":
                     return ScopeRef(node)
-            if target is not None and (isinstance(target, Factory) or self.factory_of(target)):
+            if isinstance(target, Factory):
                 return ScopeRef(node)
+            # ``sc = my_factory()`` with a factory of this project stays unknown: only the
+            # analysis knows which defs are factories, and a wrong "dict" would mean ASC404
         return UNKNOWN
 
     def resolve_expr(self, node, frame: Frame, shadow=frozenset()):
@@ -539,13 +541,6 @@ class Resolver:
         return self._registered_raw.get(node.name)
 
     # ------------------------------------------------------------ factories
-    def factory_of(self, target):
-        """A local def that returns ``sc`` from ``with arg_scope(...) as sc`` (or returns
-        another factory's call): its FactoryDef, else None."""
-        if not isinstance(target, PlainFunc):
-            return None
-        return None  # replaced by the analysis (it knows the with chains)
-
     # ------------------------------------------------------------ tensorpack patches
     def _tensorpack_patched(self, path, sym):
         """``enable_argscope_for_module(tf.layers)`` at module level patches every function
