@@ -36,3 +36,12 @@ def test_readme_table_lists_every_code():
     readme = (ROOT / "README.md").read_text()
     for code in CODES:
         assert re.search(rf"\[{code}\]\(docs/rules/{code}\.md\)", readme), code
+
+
+def test_tensorpack_page_example_reports_its_marked_codes():
+    text = (ROOT / "docs" / "tensorpack.md").read_text()
+    example = re.search(r"^## Example\s*\n(?:.*?\n)*?```python\n(.*?)```", text, re.M | re.S)
+    assert example, "docs/tensorpack.md has an Example block"
+    source = example.group(1)
+    assert expected(source), "the example marks the codes it expects"
+    assert actual(source) == expected(source)
