@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import sys
 from collections import deque
 
 from flake8_argscope import known, rules
@@ -25,8 +24,6 @@ from flake8_argscope.record import Frozen
 from flake8_argscope.scopes import ALL, NONE, KwVal, ListedOp, Scope, merge, unknown_scope
 
 MAX_FACTORY_DEPTH = 8
-_LIBRARY_ROOTS = frozenset({"tensorflow", "tf_slim", "tensorpack"})
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 _NON_SCOPE_APIS = frozenset({
     "add_arg_scope", "current_arg_scope", "has_arg_scope", "arg_scoped_arguments",
     "arg_scope_func_key", "get_arg_scope", "layer_register", "enable_argscope_for_function",
@@ -345,9 +342,7 @@ class Analysis:
         if sym is None and self._from_library_star(func_node, frame):
             return True  # `from tensorpack import *`: a library context manager
         if isinstance(sym, Path):
-            root = _normalise(sym.path).split(".", 1)[0]
-            return root in {"tensorflow", "tf_slim", "tensorpack", "keras", "tf_keras",
-                            "numpy", "torch"} or root in _STDLIB
+            return known.is_outside_project(_normalise(sym.path))
         return False
 
     def _from_library_star(self, node, frame) -> bool:
@@ -363,7 +358,7 @@ class Analysis:
             f = f.parent
         stars = self.resolver.module_frame.bindings.get("*")
         return bool(stars) and all(
-            b.path is not None and b.path.split(".", 1)[0] in _LIBRARY_ROOTS for b in stars)
+            b.path is not None and known.is_library_path(b.path) for b in stars)
 
     def enter_arg_scope(self, call, registry, with_node, scopes, frame, env, depth, report):
         tensorpack = registry == TENSORPACK
@@ -615,8 +610,7 @@ class Analysis:
             return True  # unresolved root: nothing to say
         if not isinstance(sym, Path):
             return False
-        top = sym.path.split(".", 1)[0]
-        if not (known.is_library_path(top) or top in _STDLIB):
+        if not known.is_outside_project(sym.path):
             return False  # a project module: its functions may be ops
         return not _named_in_scope(func, scopes)
 

@@ -94,16 +94,6 @@ class Frame(Record):
         return [b.line for b in self.bindings.get(name, ())]
 
 
-def _target_names(target, out):
-    if isinstance(target, ast.Name):
-        out.append(target)
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            _target_names(elt, out)
-    elif isinstance(target, ast.Starred):
-        _target_names(target.value, out)
-
-
 def _attr_root(node):
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value

@@ -14,12 +14,10 @@ from __future__ import annotations
 import ast
 import os
 import re
-import sys
 from collections import OrderedDict
 
-from flake8_argscope.known import LIBRARY_ROOTS
+from flake8_argscope.known import is_outside_project
 
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 MAX_CACHED_MODULES = 512
 FACTORY = "factory"  # force level: parse modules that can define a scope factory
 MAX_MODULE_BYTES = 2_000_000
@@ -119,7 +117,7 @@ def _find(dotted: str, roots: tuple) -> str | None:
         return _LOCATIONS[key]
     found = None
     top = dotted.split(".", 1)[0]
-    if top and top not in LIBRARY_ROOTS and top not in _STDLIB:
+    if top and not is_outside_project(top):
         found = _find_in_roots(dotted, roots)
     if len(_LOCATIONS) > 20_000:
         _LOCATIONS.clear()
@@ -225,7 +223,7 @@ class Project:
     def split(self, path: str, force=True):
         """``pkg.mod.attr.x`` -> (model of the longest project-module prefix, rest)."""
         parts = path.split(".")
-        if parts[0] in LIBRARY_ROOTS or parts[0] in _STDLIB:
+        if is_outside_project(path):
             return None, None
         for i in range(len(parts) - 1, 0, -1):
             dotted = ".".join(parts[:i])

@@ -45,11 +45,6 @@ class Record:
         inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields[:4])
         return f"{type(self).__name__}({inner})"
 
-    def replace(self, **changes):
-        values = {f: getattr(self, f) for f in self._fields}
-        values.update(changes)
-        return type(self)(**values)
-
 
 class Frozen(Record):
     """A Record whose fields cannot be reassigned after ``__init__``."""

@@ -100,10 +100,6 @@ class Scope(Record):
             return OpEntry(wild=self.wild)
         return e
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.ops and not self.wild
-
 
 def unknown_scope(line: int = 0) -> Scope:
     """A scope about which nothing is known (an unknown dict, an unknown context manager)."""

@@ -8,6 +8,7 @@ The tables are imported lazily: files that never pass the trigger gate never pay
 from __future__ import annotations
 
 from flake8_argscope.record import Frozen
+import sys
 from functools import lru_cache
 
 SLIM = "tf_slim"
@@ -196,7 +197,10 @@ def is_library_path(path: str) -> bool:
     return path.split(".", 1)[0] in LIBRARY_ROOTS
 
 
-def is_known_namespace(path: str) -> bool:
-    """True when ``path`` is a module path of the known libraries (an attribute chain
-    can continue from it)."""
-    return is_library_path(path)
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+def is_outside_project(path: str) -> bool:
+    """A path into a known library or the standard library: never a project module."""
+    root = path.split(".", 1)[0]
+    return root in LIBRARY_ROOTS or root in _STDLIB
