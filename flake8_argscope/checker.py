@@ -7,11 +7,7 @@ import sys
 import traceback
 
 from flake8_argscope import __version__ as _version
-
-CODES = (
-    "ASC101", "ASC201", "ASC301", "ASC302", "ASC303", "ASC304",
-    "ASC401", "ASC402", "ASC403", "ASC404", "ASC405",
-)
+from flake8_argscope.rules import CODES
 # Text a file must contain before any work is done (most files of a repo have none).
 TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
 _DEFAULT_TRIGGER = re.compile("|".join(TRIGGERS))
@@ -44,7 +40,7 @@ def _csv(value) -> list:
 
 def build_config(options=None) -> Config:
     """Config from flake8's parsed options (None: the defaults, for in-process use)."""
-    from flake8_argscope.known import Api, Op
+    from flake8_argscope.known import SLIM_API_NAMES, Api, Op, normalise
 
     cfg = Config()
     if options is None:
@@ -55,8 +51,7 @@ def build_config(options=None) -> Config:
         cfg.exempt_kwargs = frozenset(_csv(exempt))
     extras = {}
     for path in _csv(getattr(options, "argscope_scoped_ops", None)):
-        if path.startswith("tf."):
-            path = "tensorflow." + path[3:]
+        path = normalise(path)
         name = path.rsplit(".", 1)[-1]
         extras[path] = Op(registry=None, key=f"extra:{path}", name=name,
                           signature_known=False, aliases=(name,))
@@ -64,8 +59,7 @@ def build_config(options=None) -> Config:
     api = {}
     for module in _csv(getattr(options, "argscope_arg_scope_modules", None)):
         registry = f"vendored:{module}"
-        for fn in ("arg_scope", "add_arg_scope", "current_arg_scope", "has_arg_scope",
-                   "arg_scoped_arguments", "arg_scope_func_key"):
+        for fn in SLIM_API_NAMES:
             api[f"{module}.{fn}"] = Api(registry=registry, name=fn)
     cfg.api_paths = api
     cfg.import_roots = tuple(_csv(getattr(options, "argscope_import_roots", None)))
@@ -137,9 +131,9 @@ class ArgScopeChecker:
         if source is not None and config.trigger.search(source) is None:
             return
         try:
-            from flake8_argscope.analysis import Analysis
+            from flake8_argscope.walk import Walker
 
-            findings = Analysis(self.tree, config, self.filename, source).run()
+            findings = Walker(self.tree, config, self.filename, source).run()
         except Exception:  # never break the user's flake8 run
             if config.debug:
                 sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")

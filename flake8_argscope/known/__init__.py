@@ -1,6 +1,7 @@
 """What the plugin knows about tf_slim, TF 1.x contrib and tensorpack, without importing them.
 
-The facts live in ``_tables.py``, generated from the published wheels by ``generate.py``;
+The facts live in ``_tables.py``, generated from the published wheels by
+``tools/generate_tables.py``;
 this module turns a dotted path, as the user's imports spell it, into one of those facts.
 The tables are imported lazily: files that never pass the trigger gate never pay for them.
 """
@@ -20,6 +21,36 @@ REGISTRY_LABELS = {
     CONTRIB: "tf.contrib",
     TENSORPACK: "tensorpack",
 }
+
+# The arg_scope API, by name. Entering a scope, reading the current one, and the rest
+# (registration and introspection helpers, which enter no scope).
+SCOPE_ENTERING = frozenset({"arg_scope", "argscope"})
+SCOPE_READING = frozenset({"current_arg_scope", "get_arg_scope"})
+SLIM_API_NAMES = ("arg_scope", "add_arg_scope", "current_arg_scope", "has_arg_scope",
+                  "arg_scoped_arguments", "arg_scope_func_key")
+TENSORPACK_API_NAMES = ("argscope", "get_arg_scope", "layer_register",
+                        "enable_argscope_for_function", "enable_argscope_for_module",
+                        "convert_to_tflayer_args")
+API_NAMES = frozenset(SLIM_API_NAMES + TENSORPACK_API_NAMES)
+
+
+def label(registry: str | None) -> str:
+    """How messages name a registry: tf_slim, tf.contrib, tensorpack, or a vendored module."""
+    if registry is None:
+        return "?"
+    return REGISTRY_LABELS.get(registry, registry.split(":", 1)[-1])
+
+
+def api_label(registry: str | None) -> str:
+    """The name of the scope function in that registry: tensorpack's is ``argscope``."""
+    return "argscope" if registry == TENSORPACK else "arg_scope"
+
+
+def normalise(path: str) -> str:
+    """``tf.x`` as users write it in options and imports -> ``tensorflow.x``."""
+    if path.startswith("tf."):
+        return "tensorflow." + path[3:]
+    return path
 
 # Functions of these namespaces are plain functions: never decorated by any registry.
 # (TF core has no @add_arg_scope op; tensorpack's enable_argscope_for_module is handled
@@ -68,13 +99,23 @@ class Op(Frozen):
                  "legacy_kwargs": (), "tflayer": False, "aliases": ()}
     _cmp = _fields[:-1]
 
-    def accepts(self, kw: str) -> bool | None:
-        """True/False when the signature is known, None when it is not."""
-        if not self.signature_known:
-            return None
-        if self.varkw:
-            return True
-        return kw in self.params or kw in self.kwonly or kw in self.legacy_kwargs
+    def rejects(self, kw: str) -> bool:
+        """Certainly no parameter ``kw`` (False when the signature is unknown)."""
+        if not self.signature_known or self.varkw:
+            return False
+        return not (kw in self.params or kw in self.kwonly or kw in self.legacy_kwargs)
+
+
+def op_from_def(node, registry, key, known_sig=True, **extra) -> Op:
+    """The Op a ``def`` (ast) makes, its signature read from the parameters."""
+    args = node.args
+    fields = dict(
+        registry=registry, key=key, name=node.name,
+        params=tuple(a.arg for a in args.posonlyargs + args.args),
+        kwonly=tuple(a.arg for a in args.kwonlyargs), varargs=args.vararg is not None,
+        varkw=args.kwarg is not None, signature_known=known_sig, aliases=(node.name,))
+    fields.update(extra)
+    return Op(**fields)
 
 
 class Partial(Frozen):
@@ -159,10 +200,7 @@ def table_names() -> frozenset:
     """Final names of every path the tables know (ops, aliases, partials, API, factories)."""
     t = _load()
     paths = list(t.PATHS) + list(t.API) + list(t.FACTORIES)
-    return frozenset(p.rsplit(".", 1)[-1] for p in paths) | frozenset(
-        {"arg_scope", "argscope", "add_arg_scope", "layer_register",
-         "enable_argscope_for_function", "enable_argscope_for_module",
-         "convert_to_tflayer_args", "current_arg_scope", "get_arg_scope"})
+    return frozenset(p.rsplit(".", 1)[-1] for p in paths) | API_NAMES
 
 
 @lru_cache(maxsize=4096)
@@ -172,7 +210,7 @@ def lookup(path: str):
     t = _load()
     if path.endswith(".__wrapped__"):
         # the raw function: its str() is the arg_scope key, so has_arg_scope() is True
-        # (ARG_SCOPE_SEMANTICS §1.6); calls of it do not read the scope (None: silent)
+        # (docs/semantics.md §1.6); calls of it do not read the scope (None: silent)
         inner = lookup(path[: -len(".__wrapped__")])
         return inner if isinstance(inner, Op) else None
     target = t.PATHS.get(path)

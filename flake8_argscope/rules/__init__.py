@@ -1,18 +1,33 @@
-"""The ASC rules, one module per family; each rule's message sits beside its check.
+"""The ASC rules, one ``Rule`` class per code, grouped by family; the registry collects them.
 
 - ``repeated``     ASC101  repetition an arg_scope could absorb
 - ``redundant``    ASC201  explicit keyword equal to what the scope supplies
 - ``registration`` ASC301-ASC304  ops that are not (or not in this registry) scope-enabled
 - ``runtime``      ASC401-ASC405  what the runtime raises at the ``with`` or the call
 
-Docs: docs/rules/ASCnnn.md.
+Docs: docs/rules/ASCnnn.md. Adding a rule: CONTRIBUTING.md.
 """
 
-from flake8_argscope.rules import redundant, registration, repeated, runtime
+from __future__ import annotations
 
-CODES = (
-    "ASC101", "ASC201", "ASC301", "ASC302", "ASC303", "ASC304",
-    "ASC401", "ASC402", "ASC403", "ASC404", "ASC405",
-)
+from flake8_argscope.rules import redundant, registration, repeated, runtime  # noqa: F401
+from flake8_argscope.rules.registry import RULES as _DECLARED
+from flake8_argscope.rules.registry import Hook, Rule
 
-__all__ = ["CODES", "redundant", "registration", "repeated", "runtime"]
+RULES: dict = dict(sorted(_DECLARED.items()))  # code -> Rule
+CODES: tuple = tuple(RULES)
+# findings that depend on the effective scope at a call
+CALL_SITE_CODES = frozenset(
+    code for code, rule in RULES.items() if rule.hook in (Hook.CALL, Hook.FILE_END))
+
+
+def by_hook(enabled) -> dict:
+    """Hook -> the enabled rules that look there, in code order."""
+    hooks: dict = {hook: [] for hook in Hook}
+    for code, rule in RULES.items():
+        if code in enabled:
+            hooks[rule.hook].append(rule)
+    return {hook: tuple(rules) for hook, rules in hooks.items()}
+
+
+__all__ = ["CALL_SITE_CODES", "CODES", "RULES", "Hook", "Rule", "by_hook"]

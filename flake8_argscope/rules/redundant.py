@@ -4,37 +4,48 @@ from __future__ import annotations
 
 import ast
 
-from flake8_argscope.known import TENSORPACK
-from flake8_argscope.resolve import Path
-from flake8_argscope.rules.common import same_value, scope_line, show
-
-CODE = "ASC201"
-MESSAGE = "{op}: {kw}={value} repeats what the {api} on line {line} already supplies; remove it"
-
-
-def check(analysis, call, op, entry, frame, shadow, skip=()):
-    if not entry.known:
-        return
-    exempt = analysis.config.exempt_kwargs
-    for kw in call.keywords:
-        if kw.arg is None or kw.arg in exempt or kw.arg in skip:
-            continue
-        kv = entry.known.get(kw.arg)
-        if kv is None or kv.node is None or not same_value(kv.node, kw.value):
-            continue
-        if not value_is_stable(analysis, kv, frame, call, shadow):
-            continue
-        analysis.report(kw, CODE, MESSAGE.format(
-            op=show(call.func), kw=kw.arg, value=show(kw.value, 40), line=scope_line(analysis, kv),
-            api="argscope" if op.registry == TENSORPACK else "arg_scope"))
+from flake8_argscope.known import api_label
+from flake8_argscope.rules.common import scope_line
+from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.symbols import Path
+from flake8_argscope.syntax import same_value, show
 
 
-def value_is_stable(analysis, kv, frame, call, shadow) -> bool:
+class RedundantKeyword(Rule):
+    code = "ASC201"
+    message = ("{op}: {kw}={value} repeats what the {api} on line {line} already supplies; "
+               "remove it")
+    severity = Severity.INFO
+    symbol = "argscope-redundant-keyword"
+    hook = Hook.CALL
+    summary = "an explicit keyword equal to what the enclosing scope already supplies"
+    example = ("`slim.conv2d(x, 64, 3, padding='SAME')` under "
+               "`arg_scope([slim.conv2d], padding='SAME')`")
+
+    def check(self, ctx):
+        entry = ctx.entry
+        if ctx.op is None or not entry.known:
+            return
+        walker = ctx.walker
+        exempt = walker.config.exempt_kwargs
+        for kw in ctx.call.keywords:
+            if kw.arg is None or kw.arg in exempt or kw.arg in ctx.bound:
+                continue
+            kv = entry.known.get(kw.arg)
+            if kv is None or kv.node is None or not same_value(kv.node, kw.value):
+                continue
+            if not value_is_stable(walker, kv, ctx.frame, ctx.shadow):
+                continue
+            yield kw, dict(op=show(ctx.call.func), kw=kw.arg, value=show(kw.value, 40),
+                           line=scope_line(walker, kv), api=api_label(ctx.op.registry))
+
+
+def value_is_stable(walker, kv, frame, shadow) -> bool:
     """True when no name in the scoped value can have been rebound between the ``with``
     that evaluated it and this call: then the explicit keyword is the same value."""
     if kv.stable:
         return True
-    resolver = analysis.resolver
+    resolver = walker.resolver
     module = resolver.module_frame
     for node in ast.walk(kv.node):
         if isinstance(node, (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
@@ -44,7 +55,7 @@ def value_is_stable(analysis, kv, frame, call, shadow) -> bool:
         name = node.id
         if name in shadow:
             return False
-        if name in analysis.global_names:
+        if name in walker.global_names:
             return False
         if kv.origin is frame and kv.scope_node is not None:
             # same function: nothing may bind the name inside the with statement

@@ -11,21 +11,10 @@ from __future__ import annotations
 
 import ast
 
-from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
-from flake8_argscope.resolve import Builtin, PlainFunc
-from flake8_argscope.rules.common import label, show
-
-MSG_301 = "{name} is not scope-enabled ({why}); entering this {api} raises {error}"
-MSG_302 = ("{call} is not reached by the {api} on line {line} for {op}; "
-           "call the scoped {op} or pass the arguments explicitly")
-MSG_303 = ("the result of {api}({f}) is discarded and {f} stays unscoped; "
-           "use @{api} or {f} = {api}({f})")
-MSG_304 = ("{name} belongs to {owner} but is listed in a {registry} {api}; "
-           "entering it raises {error}")
-
-
-def _api(registry) -> str:
-    return "argscope" if registry == TENSORPACK else "arg_scope"
+from flake8_argscope.known import TENSORPACK, Api, api_label, label
+from flake8_argscope.model.arguments import ElementKind, NotScoped
+from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.syntax import final_name, show
 
 
 def _error(registry, attribute=False) -> str:
@@ -34,90 +23,125 @@ def _error(registry, attribute=False) -> str:
     return "AttributeError" if attribute else "ValueError (not decorated with @add_arg_scope)"
 
 
-def check_element(analysis, elt, target, registry, report):
-    """An Op the element stands for in ``registry``'s scope, None when unknown, or False
-    when entering the scope certainly raises (reported here)."""
-    op = analysis.op_of(target)
-    if isinstance(target, PlainFunc) and target.registered is not None:
-        op = target.registered
-    if op is not None:
-        if op.registry is None or op.registry == registry:
-            return op
-        if report:
-            analysis.report(elt, "ASC304", MSG_304.format(
-                name=show(elt), owner=label(op.registry), registry=label(registry),
-                api=_api(registry), error=_error(registry)))
-        return False
-    why = None
-    attribute = False
-    if isinstance(target, Partial):
-        why, attribute = f"a functools.partial of {target.target.name}", True
-    elif isinstance(target, Unscoped):
-        if registry == TENSORPACK and _maybe_patched(analysis, target):
-            return None
-        why = "a plain library function"
-    elif isinstance(target, PlainFunc):
-        why = "no @add_arg_scope" if registry != TENSORPACK else (
-            "no @layer_register or enable_argscope_for_function")
-    elif isinstance(target, (Api, Factory)):
-        why = "an arg_scope helper, not an op"
-    elif isinstance(target, Builtin):
-        why = "a builtin"
-    elif isinstance(elt, ast.Lambda):
-        why = "a lambda"
-    elif isinstance(elt, (ast.Constant, ast.JoinedStr)):
-        why, attribute = "a literal, not a function", True
-    if why is None:
-        return None
-    if report:
-        analysis.report(elt, "ASC301", MSG_301.format(
-            name=show(elt), why=why, api=_api(registry), error=_error(registry, attribute)))
-    return False
+# why an element is not scope-enabled, and whether slim fails on it with AttributeError
+_WHY = {
+    NotScoped.PARTIAL: ("a functools.partial of {}", True),
+    NotScoped.LIBRARY_FUNCTION: ("a plain library function", False),
+    NotScoped.API_HELPER: ("an arg_scope helper, not an op", False),
+    NotScoped.BUILTIN: ("a builtin", False),
+    NotScoped.LAMBDA: ("a lambda", False),
+    NotScoped.LITERAL: ("a literal, not a function", True),
+}
 
 
-def _maybe_patched(analysis, target) -> bool:
-    """A tf.layers function in a tensorpack argscope: ``enable_argscope_for_module``
-    patches the module for the whole process, so without a module-level patch in this
-    file (which the resolver models) another module may have patched it (§3.4)."""
-    from flake8_argscope.resolve import TF_LAYERS_MODULES, _normalise
+class NotScopeEnabled(Rule):
+    code = "ASC301"
+    message = "{name} is not scope-enabled ({why}); entering this {api} raises {error}"
+    severity = Severity.ERROR
+    symbol = "argscope-op-not-scope-enabled"
+    hook = Hook.SCOPE_ENTRY
+    summary = ("an op in an arg_scope list that is not scope-enabled (`ValueError`/"
+               "`AttributeError` at the `with`)")
+    example = "`arg_scope([tf.layers.conv2d], ...)`, `arg_scope([slim.relu], ...)`"
 
-    module, _, name = _normalise(target.path).rpartition(".")
-    if module not in TF_LAYERS_MODULES or name[:1].isupper():
-        return False  # not tf.layers, or a class (classes are never patched)
-    return not analysis.resolver.patches_module_level
+    def check(self, entry):
+        registry = entry.registry
+        for element in entry.elements:
+            if element.kind is not ElementKind.NOT_SCOPED:
+                continue
+            if element.reason is NotScoped.NO_DECORATOR:
+                why, attribute = ("no @add_arg_scope" if registry != TENSORPACK else
+                                  "no @layer_register or enable_argscope_for_function"), False
+            else:
+                why, attribute = _WHY[element.reason]
+                if element.reason is NotScoped.PARTIAL:
+                    why = why.format(element.target.target.name)
+            yield element.node, dict(name=show(element.node), why=why, api=api_label(registry),
+                                     error=_error(registry, attribute))
 
 
-def check_discarded(analysis, call, frame):
-    """ASC303 on ``add_arg_scope(f)`` / ``enable_argscope_for_function(f)`` statements.
-    enable_argscope_for_function returns a new wrapper and leaves ``f`` untouched
-    (tensorpack/tfutils/argscope.py:95-119), whatever ``log_shape`` is."""
-    target = analysis.target_of(call.func, frame)
-    if not isinstance(target, Api):
-        return
-    if target.name == "add_arg_scope":
-        if len(call.args) != 1 or call.keywords:
+class OtherRegistryOp(Rule):
+    code = "ASC304"
+    message = ("{name} belongs to {owner} but is listed in a {registry} {api}; "
+               "entering it raises {error}")
+    severity = Severity.ERROR
+    symbol = "argscope-op-of-other-registry"
+    hook = Hook.SCOPE_ENTRY
+    summary = ("an op of one registry in another registry's scope (tf_slim / tf.contrib / "
+               "tensorpack)")
+    example = "`tf.contrib.framework.arg_scope([tf_slim.conv2d])`"
+
+    def check(self, entry):
+        registry = entry.registry
+        for element in entry.elements:
+            if element.kind is ElementKind.OTHER_REGISTRY:
+                yield element.node, dict(
+                    name=show(element.node), owner=label(element.op.registry),
+                    registry=label(registry), api=api_label(registry), error=_error(registry))
+
+
+class DiscardedWrapper(Rule):
+    """add_arg_scope and enable_argscope_for_function return a new wrapper and leave ``f``
+    untouched (tensorpack/tfutils/argscope.py:95-119, whatever ``log_shape`` is)."""
+
+    code = "ASC303"
+    message = ("the result of {api}({f}) is discarded and {f} stays unscoped; "
+               "use @{api} or {f} = {api}({f})")
+    severity = Severity.WARNING
+    symbol = "argscope-discarded-wrapper"
+    hook = Hook.DISCARDED_CALL
+    summary = "`add_arg_scope(f)` as a bare statement: the wrapper is discarded"
+    example = "`slim.add_arg_scope(my_op)`"
+
+    def check(self, ctx):
+        call, target = ctx.call, ctx.target
+        if not isinstance(target, Api):
             return
-    elif target.name == "enable_argscope_for_function":
-        if not call.args or len(call.args) > 2 or any(
-                isinstance(a, ast.Starred) for a in call.args) or any(
-                k.arg != "log_shape" for k in call.keywords):
+        if target.name == "add_arg_scope":
+            if len(call.args) != 1 or call.keywords:
+                return
+        elif target.name == "enable_argscope_for_function":
+            if not call.args or len(call.args) > 2 or any(
+                    isinstance(a, ast.Starred) for a in call.args) or any(
+                    k.arg != "log_shape" for k in call.keywords):
+                return
+        else:
             return
-    else:
-        return
-    analysis.report(call, "ASC303", MSG_303.format(
-        api=show(call.func), f=show(call.args[0])))
+        yield call, dict(api=show(call.func), f=show(call.args[0]))
 
 
-def _name_of(func) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
+class NotReached(Rule):
+    code = "ASC302"
+    message = ("{call} is not reached by the {api} on line {line} for {op}; "
+               "call the scoped {op} or pass the arguments explicitly")
+    severity = Severity.WARNING
+    symbol = "argscope-lookalike-not-reached"
+    hook = Hook.CALL
+    summary = "a look-alike call the scope silently does not reach"
+    example = "`tf.layers.conv2d(...)` under `arg_scope([slim.conv2d], ...)`"
+
+    def check(self, ctx):
+        if ctx.op is None:
+            # a certainly-unscoped function named like an op of an active scope
+            found = _lookalike(ctx.call, ctx.scopes)
+            qualify = False
+        elif ctx.partial is None and ctx.op.registry is not None:
+            # an op of another registry (tf.contrib.layers.conv2d under a tf_slim scope on
+            # conv2d): its own registry's scope is the only one it reads
+            found = _lookalike(ctx.call, ctx.scopes, skip_registry=ctx.op.registry)
+            qualify = True  # say which library's scope it is
+        else:
+            return
+        if found is None:
+            return
+        registry, entry = found
+        api = f"{label(registry)} {api_label(registry)}" if qualify else api_label(registry)
+        yield ctx.call, dict(call=show(ctx.call.func), api=api, line=entry.line,
+                             op="/".join(sorted(entry.names)))
 
 
-def _lookalike(analysis, call, scopes, skip_registry=None):
-    name = _name_of(call.func)
+def _lookalike(call, scopes, skip_registry=None):
+    name = final_name(call.func)
     if not name:
         return None
     best = None
@@ -133,32 +157,3 @@ def _lookalike(analysis, call, scopes, skip_registry=None):
                 if best is None or entry.line > best[1].line:
                     best = (registry, entry)
     return best
-
-
-def check_lookalike(analysis, call, target, scopes):
-    """ASC302 for a certainly-unscoped function named like an op of an active scope."""
-    found = _lookalike(analysis, call, scopes)
-    if found is None:
-        return
-    registry, entry = found
-    analysis.report(call, "ASC302", MSG_302.format(
-        call=show(call.func), api=_api(registry), line=entry.line,
-        op=_listed(entry)))
-
-
-def check_other_registry_lookalike(analysis, call, op: Op, scopes):
-    """ASC302 for an op of another registry (tf.contrib.layers.conv2d under a tf_slim
-    scope on conv2d): its own registry's scope is the only one it reads."""
-    if op.registry is None:
-        return
-    found = _lookalike(analysis, call, scopes, skip_registry=op.registry)
-    if found is None:
-        return
-    registry, entry = found
-    analysis.report(call, "ASC302", MSG_302.format(
-        call=show(call.func), api=f"{label(registry)} {_api(registry)}", line=entry.line,
-        op=_listed(entry)))
-
-
-def _listed(entry) -> str:
-    return "/".join(sorted(entry.names))

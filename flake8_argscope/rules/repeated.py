@@ -12,43 +12,50 @@ from __future__ import annotations
 import ast
 from collections import Counter, defaultdict
 
-from flake8_argscope.known import TENSORPACK
-from flake8_argscope.rules.common import show
+from flake8_argscope.known import TENSORPACK, api_label
+from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.syntax import show
 
-CODE = "ASC101"
-MESSAGE = "{n} calls of {op} repeat {pairs}; move them into an {api}({target}, ...)"
 NEVER = frozenset({"scope", "name"})
 
 
-def check(analysis):
-    if CODE not in analysis.config.enabled:
-        return
-    groups = defaultdict(list)
-    for site in analysis.sites:
-        groups[(id(site.block), site.op.key)].append(site)
-    minimum = analysis.config.min_repeats
-    for sites in groups.values():
-        if len(sites) < minimum:
-            continue
-        sites.sort(key=lambda s: (s.call.lineno, s.call.col_offset))
-        block = id(sites[0].block)
-        names = set(sites[0].op.aliases) | {s.display.rsplit(".", 1)[-1] for s in sites}
-        if any((block, name) in analysis.bare_calls for name in names):
-            continue  # a keyword-less call of (maybe) this op: a scope would change it
-        pairs = _shared(analysis, sites, minimum)
-        if not pairs:
-            continue
-        first = sites[0]
-        count = max(n for _, _, n in pairs)
-        tensorpack = first.op.registry == TENSORPACK
-        analysis.report(first.call, CODE, MESSAGE.format(
-            n=count, op=first.display,
-            pairs=", ".join(f"{kw}={show(v, 70)}" for kw, v, _ in pairs),
-            api="argscope" if tensorpack else "arg_scope",
-            target=first.display if tensorpack else f"[{first.display}]"))
+class RepeatedKeyword(Rule):
+    code = "ASC101"
+    message = "{n} calls of {op} repeat {pairs}; move them into an {api}({target}, ...)"
+    severity = Severity.INFO
+    symbol = "argscope-repeated-keyword"
+    hook = Hook.FILE_END
+    summary = ("the same `kw=value` on ≥ 3 calls of one scoped op in one block: an arg_scope "
+               "could absorb it")
+    example = "three `slim.conv2d(..., weights_regularizer=reg)` in a row"
+
+    def check(self, ctx):
+        walker = ctx.walker
+        groups = defaultdict(list)
+        for site in ctx.sites:
+            groups[(id(site.block), site.op.key)].append(site)
+        minimum = walker.config.min_repeats
+        for sites in groups.values():
+            if len(sites) < minimum:
+                continue
+            sites.sort(key=lambda s: (s.call.lineno, s.call.col_offset))
+            block = id(sites[0].block)
+            names = set(sites[0].op.aliases) | {s.display.rsplit(".", 1)[-1] for s in sites}
+            if any((block, name) in ctx.bare_calls for name in names):
+                continue  # a keyword-less call of (maybe) this op: a scope would change it
+            pairs = _shared(sites, minimum)
+            if not pairs:
+                continue
+            first = sites[0]
+            tensorpack = first.op.registry == TENSORPACK
+            yield first.call, dict(
+                n=max(n for _, _, n in pairs), op=first.display,
+                pairs=", ".join(f"{kw}={show(v, 70)}" for kw, v, _ in pairs),
+                api=api_label(first.op.registry),
+                target=first.display if tensorpack else f"[{first.display}]")
 
 
-def _shared(analysis, sites, minimum):
+def _shared(sites, minimum):
     keywords = [{k.arg: k.value for k in s.call.keywords if k.arg is not None} for s in sites]
     names = set(keywords[0])
     for kws in keywords[1:]:
@@ -65,18 +72,14 @@ def _shared(analysis, sites, minimum):
         best = values[dumps.index(top)]
         if count < minimum:
             continue
-        if not _scope_leaves_it(sites, kw, best):
+        # the effective scope supplies (or may supply) it somewhere: an equal value is
+        # ASC201's business, a different one is a deliberate override
+        if any(site.entry.may_supply(kw) for site in sites):
             continue
         if not _names_stable(sites, best):
             continue
         out.append((kw, best, count))
     return out
-
-
-def _scope_leaves_it(sites, kw, value) -> bool:
-    """The effective scope neither supplies nor may supply ``kw`` at any of the calls: an
-    equal value is ASC201's business, a different one is a deliberate override."""
-    return not any(site.entry.supplies(kw) for site in sites)
 
 
 def _names_stable(sites, value) -> bool:

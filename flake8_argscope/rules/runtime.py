@@ -16,69 +16,77 @@ from __future__ import annotations
 import ast
 
 from flake8_argscope import known
-from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Api, Factory, Op, Partial, Unscoped
-from flake8_argscope.resolve import FUNCTION, Builtin, LocalOp, PlainFunc, ScopeRef
-from flake8_argscope.rules.common import scope_line, show
-
-MSG_401 = ("positional argument {n} of {op} binds '{kw}', also set by the {api} on line "
-           "{line} (TypeError: {fname}() got multiple values for argument '{kw}'); "
-           "pass {kw}={value} as a keyword")
-MSG_402 = ("{op} does not accept keyword '{kw}' (TypeError: {fname}() got an unexpected "
-           "keyword argument '{kw}' at its first call in this scope)")
-MSG_403 = ("{api} needs {needs} as its first argument, not {what} ({error} when the with "
-           "is entered)")
-MSG_404 = ("arg_scope reuses a scope dict and also gets keyword arguments ({kws}): "
-           "ValueError (kwargs must be empty) when the with is entered")
-MSG_405 = ("{op} passes every argument positionally to convolution, and the arg_scope on "
-           "line {line} sets '{kw}' for convolution: TypeError: convolution() got multiple "
-           "values for argument '{kw}'")
+from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Op, Partial, Unscoped, api_label
+from flake8_argscope.model.arguments import FirstArg
+from flake8_argscope.rules.common import scope_line
+from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.symbols import LocalOp
+from flake8_argscope.syntax import show
+from flake8_argscope.tensorpack import FUNCTION
 
 _CONV_WRAPPERS = frozenset({"convolution1d", "convolution2d", "convolution3d"})
 _CONVOLUTION = {
     SLIM: "tf_slim.layers.layers.convolution",
     CONTRIB: "tensorflow.contrib.layers.python.layers.layers.convolution",
 }
-_BAD_LITERALS = (ast.Set, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.Constant,
-                 ast.JoinedStr)
-_FUNCTIONS = (Op, Partial, Unscoped, PlainFunc, LocalOp, Api, Factory)
 
 
-def first_arg_shape(analysis, first, frame, registry) -> str:
-    """list | single | dict | bad | dynamic-list | unknown."""
-    tensorpack = registry == TENSORPACK
-    if isinstance(first, ast.List):
-        return "list"
-    if isinstance(first, ast.Tuple):
-        return "bad" if tensorpack else "list"
-    if isinstance(first, ast.ListComp):
-        return "dynamic-list"
-    if isinstance(first, (ast.Dict, ast.DictComp)):
-        return "bad" if tensorpack else "dict"
-    if isinstance(first, _BAD_LITERALS):
-        return "bad"
-    if isinstance(first, (ast.Name, ast.Attribute)):
-        sym = analysis.resolver.resolve_expr(first, frame)
-        if isinstance(sym, ScopeRef):
-            return "bad" if tensorpack else "dict"
-        target = analysis.resolver.classify(sym)
-        if isinstance(target, _FUNCTIONS) or (
-                isinstance(target, Builtin) and target.name not in ("list", "tuple", "dict")):
-            return "single" if tensorpack else "bad"
-        return "unknown"
-    if isinstance(first, ast.Call):
-        target = analysis.target_of(first.func, frame)
-        if isinstance(target, Api) and target.name in ("current_arg_scope", "get_arg_scope"):
-            return "bad" if tensorpack else "dict"
-        if isinstance(target, Factory) or analysis.local_factory(first.func, frame):
-            return "bad" if tensorpack else "dict"
-        if isinstance(target, Builtin):
-            if target.name in ("list", "sorted"):
-                return "dynamic-list"
-            if target.name == "dict":
-                return "bad" if tensorpack else "dict"
-            if target.name in ("set", "frozenset"):
-                return "bad"
-    return "unknown"
+class PositionalCollision(Rule):
+    code = "ASC401"
+    message = ("positional argument {n} of {op} binds '{kw}', also set by the {api} on line "
+               "{line} (TypeError: {fname}() got multiple values for argument '{kw}'); "
+               "pass {kw}={value} as a keyword")
+    severity = Severity.ERROR
+    symbol = "argscope-positional-collision"
+    hook = Hook.CALL
+    summary = "a positional argument the scope also supplies: `TypeError: got multiple values`"
+    example = "`slim.conv2d(x, 64, [11, 11], 4)` under `arg_scope([slim.conv2d], stride=1)`"
+
+    def check(self, ctx):
+        op, entry, call = ctx.op, ctx.entry, ctx.call
+        if op is None or not entry.known or not op.signature_known:
+            return
+        offset = _positional_offset(ctx.walker, call, op, ctx.frame)
+        if offset is None:
+            return
+        for i, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                return
+            index = i - offset
+            if index < 0:
+                continue
+            if index >= len(op.params):
+                return
+            if op.tflayer and index > 0:
+                return  # convert_to_tflayer_args: listed positionals win, others assert
+            param = op.params[index]
+            if param in ctx.bound or param in op.positional_override:
+                continue
+            kv = entry.known.get(param)
+            if kv is None:
+                continue
+            yield arg, dict(n=i + 1, op=show(call.func), kw=param,
+                            line=scope_line(ctx.walker, kv), fname=op.name,
+                            value=show(arg, 30), api=api_label(op.registry))
+
+
+class UnexpectedKeyword(Rule):
+    code = "ASC402"
+    message = ("{op} does not accept keyword '{kw}' (TypeError: {fname}() got an unexpected "
+               "keyword argument '{kw}' at its first call in this scope)")
+    severity = Severity.ERROR
+    symbol = "argscope-unexpected-keyword"
+    hook = Hook.SCOPE_ENTRY
+    summary = "a scope keyword a listed op does not accept: `TypeError: unexpected keyword argument`"
+    example = "`arg_scope([slim.conv2d, slim.max_pool2d], activation_fn=...)`"
+
+    def check(self, entry):
+        ops = entry.ops
+        for kw in entry.keywords:
+            for elt, op in ops:
+                if op.rejects(kw.arg):
+                    yield kw, dict(op=show(elt), kw=kw.arg, fname=op.name)
+                    break
 
 
 def _what(first) -> str:
@@ -95,32 +103,74 @@ def _what(first) -> str:
     return f"'{show(first, 40)}'"
 
 
-def report_bad_first_arg(analysis, call, first, registry):
-    if registry == TENSORPACK:
-        analysis.report(first, "ASC403", MSG_403.format(
-            api="argscope", needs="a layer or a list of layers", what=_what(first),
-            error="AssertionError (Argscope not supported)"))
-    else:
-        analysis.report(first, "ASC403", MSG_403.format(
-            api="arg_scope", needs="a list, tuple or scope dict", what=_what(first),
-            error="TypeError"))
+class BadFirstArgument(Rule):
+    code = "ASC403"
+    message = ("{api} needs {needs} as its first argument, not {what} ({error} when the with "
+               "is entered)")
+    severity = Severity.ERROR
+    symbol = "argscope-bad-first-argument"
+    hook = Hook.SCOPE_ENTRY
+    summary = "arg_scope's first argument is not a list, tuple or scope dict"
+    example = "`arg_scope(slim.conv2d, padding='SAME')`"
+
+    def check(self, entry):
+        if entry.shape is not FirstArg.BAD:
+            return
+        if entry.registry == TENSORPACK:
+            yield entry.first, dict(
+                api="argscope", needs="a layer or a list of layers", what=_what(entry.first),
+                error="AssertionError (Argscope not supported)")
+        else:
+            yield entry.first, dict(
+                api="arg_scope", needs="a list, tuple or scope dict", what=_what(entry.first),
+                error="TypeError")
 
 
-def report_dict_with_kwargs(analysis, call, kw_nodes):
-    analysis.report(call, "ASC404", MSG_404.format(kws=", ".join(k.arg for k in kw_nodes)))
+class DictWithKeywords(Rule):
+    code = "ASC404"
+    message = ("arg_scope reuses a scope dict and also gets keyword arguments ({kws}): "
+               "ValueError (kwargs must be empty) when the with is entered")
+    severity = Severity.ERROR
+    symbol = "argscope-dict-with-keywords"
+    hook = Hook.SCOPE_ENTRY
+    summary = "a reused scope dict passed together with keyword arguments"
+    example = "`arg_scope(sc, padding='SAME')`"
+
+    def check(self, entry):
+        if entry.shape is FirstArg.DICT and entry.keywords:
+            yield entry.call, dict(kws=", ".join(k.arg for k in entry.keywords))
 
 
-def check_scope_kwargs(analysis, kw_nodes, ops):
-    """ASC402: each scope keyword against the signature of every listed op."""
-    for kw in kw_nodes:
-        for elt, op in ops:
-            if op.accepts(kw.arg) is False:
-                analysis.report(kw, "ASC402", MSG_402.format(
-                    op=show(elt), kw=kw.arg, fname=op.name))
-                break
+class ConvolutionScope(Rule):
+    code = "ASC405"
+    message = ("{op} passes every argument positionally to convolution, and the arg_scope on "
+               "line {line} sets '{kw}' for convolution: TypeError: convolution() got multiple "
+               "values for argument '{kw}'")
+    severity = Severity.ERROR
+    symbol = "argscope-convolution-scope"
+    hook = Hook.CALL
+    summary = ("`conv1d/2d/3d` under a scope that sets `convolution` keywords: `TypeError` "
+               "inside slim")
+    example = "`slim.conv2d(...)` under `arg_scope([slim.convolution], padding='VALID')`"
+
+    def check(self, ctx):
+        op = ctx.op
+        if op is None or ctx.partial is not None:
+            return
+        if op.name not in _CONV_WRAPPERS or op.registry not in _CONVOLUTION:
+            return
+        conv = known.lookup(_CONVOLUTION[op.registry])
+        if conv is None or not op.key.startswith(f"{op.registry}:tf"):
+            return
+        entry = ctx.scopes.get_scope(op.registry).entry(conv.key)
+        bad = sorted(kw for kw in entry.known if kw != "conv_dims")
+        if not bad:
+            return
+        yield ctx.call, dict(op=show(ctx.call.func),
+                             line=scope_line(ctx.walker, entry.known[bad[0]]), kw=bad[0])
 
 
-def _positional_offset(analysis, call, op, frame=None):
+def _positional_offset(walker, call, op, frame):
     """How many leading positional args are not parameters (tensorpack's layer name),
     or None when it cannot be known."""
     if op.registry != TENSORPACK or op.use_scope == FUNCTION:
@@ -133,7 +183,7 @@ def _positional_offset(analysis, call, op, frame=None):
         return 1
     if isinstance(first, ast.Constant) or first is None:
         return 0
-    if frame is not None and _not_a_str(analysis, first, frame, 2):
+    if _not_a_str(walker, first, frame, 2):
         return 0  # use_scope None/False: only a str first argument is a layer name
     return None  # use_scope None/False: a string variable would be the layer name
 
@@ -143,7 +193,7 @@ _TENSOR_PREFIXES = ("tensorflow.nn.", "tensorflow.compat.v1.nn.", "tensorflow.la
                     "tensorflow.compat.v1.layers.", "tensorflow.math.", "tensorflow.image.")
 
 
-def _not_a_str(analysis, node, frame, depth) -> bool:
+def _not_a_str(walker, node, frame, depth) -> bool:
     """True when ``node`` certainly does not evaluate to a ``str`` (registry.py:137-147
     takes a use_scope=None layer's first argument as its name only when it is a str)."""
     if isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.Dict, ast.Set)):
@@ -151,7 +201,7 @@ def _not_a_str(analysis, node, frame, depth) -> bool:
     if isinstance(node, ast.Constant):
         return not isinstance(node.value, str)
     if isinstance(node, ast.Call):
-        target = analysis.target_of(node.func, frame)
+        target = walker.resolver.target_of(node.func, frame)
         if isinstance(target, (Op, LocalOp, Partial)):
             return True  # a layer: returns tensors
         return isinstance(target, Unscoped) and target.path.startswith(_TENSOR_PREFIXES)
@@ -163,50 +213,7 @@ def _not_a_str(analysis, node, frame, depth) -> bool:
         for b in bindings:
             value = getattr(b.node, "value", None)
             if b.kind != "assign" or value is None or not _not_a_str(
-                    analysis, value, frame, depth - 1):
+                    walker, value, frame, depth - 1):
                 return False
         return True
     return False
-
-
-def check_positional(analysis, call, op, entry, skip=(), frame=None):
-    """ASC401: a positional argument whose parameter the scope also supplies."""
-    if not entry.known or not op.signature_known:
-        return
-    offset = _positional_offset(analysis, call, op, frame)
-    if offset is None:
-        return
-    for i, arg in enumerate(call.args):
-        if isinstance(arg, ast.Starred):
-            return
-        index = i - offset
-        if index < 0:
-            continue
-        if index >= len(op.params):
-            return
-        if op.tflayer and index > 0:
-            return  # convert_to_tflayer_args: listed positionals win, others assert
-        param = op.params[index]
-        if param in skip or param in op.positional_override:
-            continue
-        kv = entry.known.get(param)
-        if kv is None:
-            continue
-        analysis.report(arg, "ASC401", MSG_401.format(
-            n=i + 1, op=show(call.func), kw=param, line=scope_line(analysis, kv), fname=op.name,
-            value=show(arg, 30), api="argscope" if op.registry == TENSORPACK else "arg_scope"))
-
-
-def check_convolution_wrapper(analysis, call, op, scopes):
-    """ASC405: conv{1,2,3}d call while the scope sets keywords for ``convolution``."""
-    if op.name not in _CONV_WRAPPERS or op.registry not in _CONVOLUTION:
-        return
-    conv = known.lookup(_CONVOLUTION[op.registry])
-    if conv is None or not op.key.startswith(f"{op.registry}:tf"):
-        return
-    entry = scopes.get_scope(op.registry).entry(conv.key)
-    bad = sorted(kw for kw in entry.known if kw != "conv_dims")
-    if not bad:
-        return
-    analysis.report(call, "ASC405", MSG_405.format(
-        op=show(call.func), line=scope_line(analysis, entry.known[bad[0]]), kw=bad[0]))

@@ -5,9 +5,9 @@ A scope maps an op key to the keywords it supplies. The plugin rarely knows ever
 says which keywords it *may* supply: ``wild`` is a set of names, or ``ALL``. A keyword in
 ``known`` is certainly supplied; one in ``wild`` may be; anything else is certainly not.
 
-Semantics (ARG_SCOPE_SEMANTICS.md §1.2-1.4, §3.1): a list entry merges per op and per
-keyword, inner wins; a reused dict replaces the whole scope; positional args are never
-merged. Each registry (tf_slim, tf.contrib, tensorpack, vendored copies) has its own stack.
+Semantics (docs/semantics.md §1.2-1.4, §3.1): a list entry merges per op and per keyword,
+inner wins; a reused dict replaces the whole scope; positional args are never merged. Each
+registry (tf_slim, tf.contrib, tensorpack, vendored copies) has its own stack: ``Scopes``.
 """
 
 from __future__ import annotations
@@ -73,11 +73,9 @@ class OpEntry(Record):
     def copy(self) -> OpEntry:
         return OpEntry(dict(self.known), self.wild, self.names, self.line)
 
-    def supplies(self, kw: str):
-        """KwVal when certainly supplied, True when maybe, False when certainly not."""
-        if kw in self.known:
-            return self.known[kw]
-        return kw in self.wild
+    def may_supply(self, kw: str) -> bool:
+        """Certainly or possibly supplied (``known[kw]`` holds the certain ones)."""
+        return kw in self.known or kw in self.wild
 
 
 class Scope(Record):
@@ -157,3 +155,50 @@ def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> S
                     entry.known.pop(kw, None)
             entry.wild = union(entry.wild, maybe)
     return new
+
+
+_EMPTY = Scope()
+
+
+class Scopes(dict):
+    """registry -> Scope: the effective scopes at one point of the code. A registry not
+    present has the default scope (key None: empty, or unknown after an unknown context
+    manager)."""
+
+    def get_scope(self, registry) -> Scope:
+        scope = self.get(registry)
+        if scope is None:
+            scope = self.get(None) or _EMPTY
+        return scope
+
+    def with_scope(self, registry, scope: Scope) -> Scopes:
+        new = Scopes(self)
+        new[registry] = scope
+        return new
+
+    def active(self) -> bool:
+        """Does any scope supply (or may supply) anything?"""
+        for scope in self.values():
+            if scope.ops or scope.wild:
+                return True
+        return False
+
+    def names_listed(self, name: str) -> bool:
+        """Is ``name`` the final name of an op listed in some active scope?"""
+        return any(name in entry.names for scope in self.values()
+                   for entry in scope.ops.values())
+
+    def entry_for(self, op) -> OpEntry:
+        """What the scopes supply to ``op``."""
+        if op.registry is not None:
+            return self.get_scope(op.registry).entry(op.key)
+        # an op named by --argscope-scoped-ops: whichever registry's scope lists it
+        for registry, scope in self.items():
+            if registry is not None and op.key in scope.ops:
+                return scope.ops[op.key]
+        return self.get_scope(None).entry(op.key)
+
+
+def all_unknown(line: int) -> Scopes:
+    """Inside a context manager that may enter any scope."""
+    return Scopes({None: unknown_scope(line)})

@@ -1,0 +1,115 @@
+"""What a project ``def`` is to arg_scope: an op (by decorator or wrapper), a plain function,
+or unknown. One ``Defs`` per module resolver, caching by def node."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from flake8_argscope import tensorpack
+from flake8_argscope.known import TENSORPACK, Api, Op, op_from_def
+from flake8_argscope.symbols import LocalDef, LocalOp, Path, PlainFunc, Wrapped
+from flake8_argscope.syntax import final_name
+
+_ADD_ARG_SCOPE_CALL = re.compile(r"add_arg_scope\s*\(\s*\w+\s*\)")
+
+
+def _local_key(registry: str, node) -> str:
+    return f"{registry}:local:{node.name}:{node.lineno}"
+
+
+class Defs:
+    def __init__(self, resolver):
+        self.resolver = resolver
+        self._info: dict = {}
+        self._registered_raw: dict | None = None
+
+    def info(self, sym: LocalDef):
+        """LocalOp | PlainFunc | None (a method, or decorators we cannot see into)."""
+        key = id(sym.node)
+        if key in self._info:
+            return self._info[key]
+        self._info[key] = None  # recursion guard
+        info = self._compute(sym)
+        self._info[key] = info
+        return info
+
+    def _compute(self, sym: LocalDef):
+        node = sym.node
+        if sym.frame.is_class:
+            return None  # methods: `self` shifts every position; stay out
+        resolver = self.resolver
+        registries = []
+        layer = None
+        tflayer = None
+        enabled = False
+        other = False
+        for deco in node.decorator_list:
+            called = isinstance(deco, ast.Call)
+            target = resolver.classify(resolver.resolve_expr(
+                deco.func if called else deco, sym.frame))
+            name = target.name if isinstance(target, Api) else None
+            if name == "add_arg_scope" and not called:
+                registries.append(target.registry)
+            elif name == "enable_argscope_for_function" and not called:
+                enabled = True  # the wrapper merges get_arg_scope()[f.__name__] (§3.4)
+            elif name == "layer_register" and called:
+                layer = deco
+            elif name == "convert_to_tflayer_args":
+                tflayer = deco
+            else:
+                other = True
+        if layer is not None:
+            return LocalOp(tensorpack.layer_op(node, layer, tflayer, other))
+        if enabled:
+            known_sig = not other and len(node.decorator_list) == 1
+            return LocalOp(tensorpack.function_op(node, node.name, known_sig))
+        if registries:
+            registry = registries[0]
+            if len(set(registries)) > 1:
+                return None
+            return LocalOp(op_from_def(node, registry, _local_key(registry, node),
+                                       known_sig=not other))
+        if other or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        registry = self._registered(node)
+        op = None
+        if registry is not None:
+            op = op_from_def(node, registry, _local_key(registry, node))
+        return PlainFunc(node.name, node.name, op)
+
+    def wrapped(self, sym: Wrapped):
+        """``g = add_arg_scope(f)`` / ``g = enable_argscope_for_function(f)``."""
+        inner = self.resolver.classify(sym.inner)
+        node = self._def_node(sym.inner) if isinstance(inner, PlainFunc) else None
+        if sym.registry == TENSORPACK:
+            name = final_name(sym.node.args[0]) if sym.node.args else ""
+            if not name:
+                return None
+            return LocalOp(tensorpack.function_op(node, node.name if node else name))
+        if node is not None:
+            return LocalOp(op_from_def(node, sym.registry, _local_key(sym.registry, node)))
+        if isinstance(inner, (Op, LocalOp)):
+            return inner
+        return None
+
+    def _def_node(self, sym):
+        sym = self.resolver.deref(sym, force=True) if isinstance(sym, Path) else sym
+        return sym.node if isinstance(sym, LocalDef) else None
+
+    def _registered(self, node):
+        """add_arg_scope(f) anywhere in the module registers f's key even when the result
+        is discarded (docs/semantics.md §1.6: has_arg_scope is True for the raw function)."""
+        if self._registered_raw is None:
+            self._registered_raw = {}
+            resolver = self.resolver
+            if resolver.source is not None and not _ADD_ARG_SCOPE_CALL.search(resolver.source):
+                return None
+            for call in ast.walk(resolver.tree):
+                if isinstance(call, ast.Call) and len(call.args) == 1 and isinstance(
+                        call.args[0], ast.Name) and "arg_scope" in final_name(call.func):
+                    target = resolver.classify(resolver.resolve_expr(
+                        call.func, resolver.module_frame))
+                    if isinstance(target, Api) and target.name == "add_arg_scope":
+                        self._registered_raw[call.args[0].id] = target.registry
+        return self._registered_raw.get(node.name)

@@ -1,0 +1,268 @@
+"""Entering ``with`` items: how each one changes the effective scopes.
+
+An arg_scope call merges (op list) or replaces (scope dict) its registry's scope
+(docs/semantics.md §1.2-1.3); a context manager that certainly enters no scope leaves them
+as they are; any other makes every scope unknown. Scope dicts are followed through ``as``
+names, ``current_arg_scope()``, library factories (unknown contents) and the project's own
+factories (evaluated with the parameters the call fixes).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_argscope import known
+from flake8_argscope.known import (
+    API_NAMES, SCOPE_ENTERING, SCOPE_READING, TENSORPACK, Api, Factory, Op, Partial, Unscoped,
+)
+from flake8_argscope.model.arguments import (
+    ArgScopeCall, ElementKind, FirstArg, classify_element, first_arg_shape,
+)
+from flake8_argscope.model.factories import bind_params, find_factory, substitute
+from flake8_argscope.model.scopes import (
+    ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
+)
+from flake8_argscope.project import FACTORY
+from flake8_argscope.symbols import Builtin, LocalDef, Path, ScopeRef
+from flake8_argscope.syntax import final_name, is_literal
+
+MAX_FACTORY_DEPTH = 8
+_NON_SCOPE_APIS = API_NAMES - SCOPE_ENTERING
+
+
+class ScopeBuilder:
+    """Scope semantics for one linted file. ``on_entry`` receives every ArgScopeCall the
+    walker enters (not those evaluated inside factories): the scope-entry rules judge it."""
+
+    def __init__(self, resolver, on_entry):
+        self.resolver = resolver
+        self.on_entry = on_entry
+        self.snapshots: dict = {}  # id(withitem | assign) -> (registry, Scope)
+        self._factories: dict = {}
+
+    # ------------------------------------------------------------ with items
+    def apply_item(self, item, with_node, scopes: Scopes, frame, env=None, depth=0,
+                   report=True) -> Scopes:
+        """The scopes inside ``with_node`` after its item ``item``."""
+        expr = item.context_expr
+        resolver = self.resolver
+        if isinstance(expr, ast.Call):
+            target = resolver.target_of(expr.func, frame)
+            if isinstance(target, Api) and target.name in SCOPE_ENTERING:
+                new = self.enter_arg_scope(expr, target.registry, with_node, scopes, frame,
+                                           env, depth, report)
+                if report and item.optional_vars is not None:
+                    self.snapshots[id(item)] = (target.registry, new.get_scope(
+                        target.registry))
+                return new
+            if self._inert(target, expr.func, frame):
+                return scopes
+            return all_unknown(with_node.lineno)
+        target = resolver.target_of(expr, frame) if isinstance(
+            expr, (ast.Name, ast.Attribute)) else None
+        if self._inert(target, expr, frame):
+            return scopes
+        return all_unknown(with_node.lineno)
+
+    def _inert(self, target, func_node, frame) -> bool:
+        """A context manager that certainly does not enter an arg_scope."""
+        if isinstance(target, (Builtin, Unscoped, Op, Partial, Factory)):
+            return True
+        if isinstance(target, Api):
+            return target.name in _NON_SCOPE_APIS
+        sym = self.resolver.resolve_expr(func_node, frame)
+        if sym is None and self._from_library_star(func_node, frame):
+            return True  # `from tensorpack import *`: a library context manager
+        if isinstance(sym, Path):
+            return known.is_outside_project(known.normalise(sym.path))
+        return False
+
+    def _from_library_star(self, node, frame) -> bool:
+        """A name bound nowhere but by star imports of library modules only (tensorpack's
+        examples use ``from tensorpack import *``): a library object (TowerContext,
+        freeze_variables...). The tables know every library function that enters a scope."""
+        if not isinstance(node, ast.Name):
+            return False
+        f = frame
+        while f is not None:
+            if f.binds(node.id):
+                return False
+            f = f.parent
+        stars = self.resolver.module_frame.bindings.get("*")
+        return bool(stars) and all(
+            b.path is not None and known.is_library_path(b.path) for b in stars)
+
+    # ------------------------------------------------------------ arg_scope(...)
+    def enter_arg_scope(self, call, registry, with_node, scopes: Scopes, frame, env, depth,
+                        report) -> Scopes:
+        first_kw = "layers" if registry == TENSORPACK else "list_ops_or_scope"
+        first = call.args[0] if call.args else None
+        kw_nodes = []
+        extra_wild = NONE
+        unpacked: list = []
+        for kw in call.keywords:
+            if kw.arg is None:
+                pairs = self._literal_dict(kw.value, frame)
+                if pairs is None:
+                    extra_wild = ALL
+                else:
+                    unpacked.extend(pairs)
+            elif kw.arg == first_kw and first is None:
+                first = kw.value
+            else:
+                kw_nodes.append(kw)
+        if first is None or len(call.args) > 1 or isinstance(first, ast.Starred):
+            return scopes.with_scope(registry, unknown_scope(call.lineno))
+        kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
+                  for key, value in unpacked}
+        kwvals.update(
+            (kw.arg, self.make_kwval(kw.value, call.lineno, frame, env, with_node))
+            for kw in kw_nodes)
+
+        shape = first_arg_shape(self, first, frame, registry)
+        elements = []
+        if shape is FirstArg.LIST or shape is FirstArg.SINGLE:
+            nodes = list(first.elts) if shape is FirstArg.LIST else [first]
+            for elt in nodes:
+                if isinstance(elt, ast.Starred):
+                    continue  # unknown elements: merge below treats them as any op
+                target = self.resolver.target_of(elt, frame, force=True)
+                elements.append(classify_element(self.resolver, elt, target, registry))
+        if report:
+            self.on_entry(ArgScopeCall(call, registry, first, shape, kw_nodes, elements))
+
+        if shape is FirstArg.DICT:
+            dreg, dscope = self.dict_value(first, scopes, frame, env, depth)
+            if dscope is None:
+                new = unknown_scope(call.lineno)
+            elif dreg is not None and dreg != registry:
+                new = Scope(line=call.lineno)  # the other library's keys never match ours
+            else:
+                new = dscope.copy()
+            return scopes.with_scope(registry, new)
+        if shape is FirstArg.BAD:
+            return scopes.with_scope(registry, unknown_scope(call.lineno))
+        if shape is FirstArg.UNKNOWN and not kw_nodes and extra_wild is NONE:
+            # a list if kwargs are given (a dict would raise), else anything
+            return scopes.with_scope(registry, unknown_scope(call.lineno))
+        listed = []
+        if shape is not FirstArg.LIST and shape is not FirstArg.SINGLE:
+            listed.append(ListedOp(None))
+        elif len(elements) < len(first.elts if shape is FirstArg.LIST else [first]):
+            listed.append(ListedOp(None))  # a starred element
+        for element in elements:
+            if element.kind is ElementKind.OP:
+                listed.append(ListedOp(element.op.key, final_name(element.node)))
+            elif element.kind is ElementKind.UNKNOWN:
+                listed.append(ListedOp(None))
+            # NOT_SCOPED / OTHER_REGISTRY raise at the with: nothing to merge
+        new = merge(scopes.get_scope(registry), listed, kwvals, extra_wild, call.lineno)
+        return scopes.with_scope(registry, new)
+
+    def _literal_dict(self, node, frame):
+        """``**params`` in an arg_scope call where ``params`` is certainly a dict literal
+        with string keys (``batch_norm_params = {'decay': 0.9, ...}``, bound once in this
+        frame and never mutated): its (key, value node) pairs, else None."""
+        if isinstance(node, ast.Name):
+            bindings = frame.bindings.get(node.id, ())
+            if (len(bindings) != 1 or bindings[0].kind != "assign"
+                    or node.id in frame.store_attr_roots or node.id in frame.declared_global
+                    or node.id in frame.declared_nonlocal):
+                return None
+            node = bindings[0].node.value
+        if not isinstance(node, ast.Dict):
+            return None
+        pairs = []
+        for key, value in zip(node.keys, node.values):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            pairs.append((key.value, value))
+        return pairs
+
+    def _unpacked_kwval(self, value, line, frame, env, with_node) -> KwVal:
+        """A keyword from an unpacked dict: its value was evaluated where the dict was
+        built, so only a literal (or a parameter fixed by the call site) is kept."""
+        if is_literal(value):
+            return KwVal(value, line, frame, with_node, stable=True)
+        if env is not None:
+            kv = self.make_kwval(value, line, frame, env, with_node)
+            if kv.stable:
+                return kv
+        return KwVal(None, line, frame, with_node)
+
+    def make_kwval(self, value, line, frame, env, with_node) -> KwVal:
+        if env is None:
+            return KwVal(value, line, frame, with_node)
+        names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+        subst = {}
+        for name in names:
+            if name in env:
+                if env[name] is None:
+                    return KwVal(None, line, frame, with_node)
+                subst[name] = env[name]
+            elif not frame.is_module and frame.binds(name):
+                return KwVal(None, line, frame, with_node)
+        if subst:
+            return KwVal(substitute(value, subst), line, frame, with_node,
+                         stable=not (names - set(subst)))
+        return KwVal(value, line, frame, with_node)
+
+    # ------------------------------------------------------------ scope dicts
+    def dict_value(self, expr, scopes: Scopes, frame, env, depth):
+        """(registry | None, Scope | None) of an expression known to be a scope dict."""
+        if isinstance(expr, ast.Dict):
+            if not expr.keys:
+                return None, Scope()
+            return None, None
+        if isinstance(expr, ast.Name):
+            if env is not None and expr.id in env:
+                return None, None
+            sym = self.resolver.resolve_expr(expr, frame)
+            if isinstance(sym, ScopeRef):
+                snap = self.snapshots.get(id(sym.binding_node))
+                if snap is not None:
+                    return snap
+            return None, None
+        if isinstance(expr, ast.Call):
+            target = self.resolver.target_of(expr.func, frame)
+            if isinstance(target, Api) and target.name in SCOPE_READING:
+                return target.registry, scopes.get_scope(target.registry)
+            if isinstance(target, Factory):
+                return target.registry, unknown_scope(expr.lineno)
+            fdef = self.local_factory(expr.func, frame)
+            if fdef is not None and depth < MAX_FACTORY_DEPTH:
+                return self._eval_factory(fdef, expr, scopes, depth + 1)
+        return None, None
+
+    def local_factory(self, func_node, frame):
+        """The project factory ``func_node`` names, or None."""
+        sym = self.resolver.resolve_expr(func_node, frame)
+        if isinstance(sym, Path):
+            sym = frame.resolver.deref(sym, force=FACTORY)
+        if not isinstance(sym, LocalDef) or sym.frame.is_class:
+            return None
+        if sym.node.decorator_list:
+            return None
+        key = id(sym.node)
+        if key not in self._factories:
+            self._factories[key] = None
+            self._factories[key] = find_factory(self.resolver, sym)
+        return self._factories[key]
+
+    def _eval_factory(self, fdef, call, scopes: Scopes, depth):
+        env = bind_params(fdef.node, call)
+        cur = scopes
+        for with_node, item in fdef.chain:
+            cur = self.apply_item(item, with_node, cur, fdef.frame, env, depth, report=False)
+        if fdef.as_item is not None:
+            target = self.resolver.target_of(fdef.as_item.context_expr.func, fdef.frame)
+            return target.registry, cur.get_scope(target.registry)
+        return self.dict_value(fdef.returns, cur, fdef.frame, env, depth)
+
+    def record_assigned_dict(self, stmt, frame, scopes: Scopes) -> None:
+        """``sc = factory(...)``: remember the dict for a later ``arg_scope(sc)``."""
+        if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return
+        reg, scope = self.dict_value(stmt.value, scopes, frame, None, 0)
+        if scope is not None:
+            self.snapshots[id(stmt)] = (reg, scope)

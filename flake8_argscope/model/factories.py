@@ -1,0 +1,119 @@
+"""Scope factories of the project: ``def f(...): with arg_scope(...) as sc: return sc`` (or
+``return other_factory(...)``), evaluated at each call with the parameters the call fixes."""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+from flake8_argscope.frames import SCOPE_NODES
+from flake8_argscope.known import Api
+from flake8_argscope.record import Frozen
+from flake8_argscope.syntax import is_literal
+
+
+class FactoryDef(Frozen):
+    """A def returning a scope dict: ``chain`` ((with_node, withitem), ...) from the
+    outermost to the returning item; ``as_item`` the item whose ``as`` name is returned,
+    or ``returns`` the factory call it returns."""
+
+    __slots__ = _fields = ("node", "frame", "chain", "as_item", "returns")
+
+
+def _returns(body) -> list:
+    """Every ``return`` of a def body (not of nested defs), with the with items around it."""
+    found: list = []
+
+    def walk(body, chain):
+        for stmt in body:
+            if isinstance(stmt, SCOPE_NODES):
+                continue
+            if isinstance(stmt, ast.Return):
+                found.append((stmt, chain))
+                continue
+            if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                walk(stmt.body, chain + tuple((stmt, it) for it in stmt.items))
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                sub = getattr(stmt, field, None)
+                if isinstance(sub, list):
+                    walk(sub, chain)
+            for h in getattr(stmt, "handlers", ()):
+                walk(h.body, chain)
+            for case in getattr(stmt, "cases", ()):
+                walk(case.body, chain)
+
+    walk(body, ())
+    return found
+
+
+def find_factory(resolver, sym) -> FactoryDef | None:
+    """The factory a LocalDef is, if it certainly is one: a single ``return`` of an
+    ``arg_scope(...) as name`` it is inside of, or of a call (maybe another factory)."""
+    node = sym.node
+    frame = sym.frame.resolver.frame_for(node, sym.frame)
+    returns = _returns(node.body)
+    if len(returns) != 1 or returns[0][0].value is None:
+        return None
+    ret, chain = returns[0]
+    value = ret.value
+    if isinstance(value, ast.Name):
+        bindings = frame.bindings.get(value.id, [])
+        if len(bindings) != 1 or bindings[0].kind != "withas":
+            return None
+        item = bindings[0].node
+        for i, (_w, it) in enumerate(chain):
+            if it is item:
+                expr = it.context_expr
+                if not isinstance(expr, ast.Call):
+                    return None
+                target = resolver.target_of(expr.func, frame)
+                if not (isinstance(target, Api) and target.name == "arg_scope"):
+                    return None
+                return FactoryDef(node, frame, chain[: i + 1], item, None)
+        return None
+    if isinstance(value, ast.Call):
+        return FactoryDef(node, frame, chain, None, value)
+    return None
+
+
+def bind_params(fnode, call: ast.Call) -> dict:
+    """Parameter -> literal AST fixed by the call site (argument or untouched default),
+    or None when the value is not certain."""
+    args = fnode.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    env: dict = {name: None for name in positional + [a.arg for a in args.kwonlyargs]}
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            env[extra.arg] = None
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords):
+        return env
+    given = {}
+    for name, value in zip(positional, call.args):
+        given[name] = value
+    for kw in call.keywords:
+        given[kw.arg] = kw.value
+    defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    for a, d in zip(args.kwonlyargs, args.kw_defaults):
+        if d is not None:
+            defaults[a.arg] = d
+    for name in env:
+        value = given.get(name, defaults.get(name))
+        env[name] = value if value is not None and is_literal(value) else None
+    return env
+
+
+class _Subst(ast.NodeTransformer):
+    def __init__(self, env):
+        self.env = env
+
+    def visit_Name(self, node):
+        if node.id in self.env:
+            return self.env[node.id]
+        return node
+
+
+def substitute(value: ast.AST, env: dict) -> ast.AST:
+    """A copy of ``value`` with the names of ``env`` replaced by their values."""
+    return _Subst(env).visit(copy.deepcopy(value))

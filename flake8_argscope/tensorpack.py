@@ -1,0 +1,172 @@
+"""tensorpack's ways of making a function scope-enabled (docs/semantics.md §3).
+
+- ``@layer_register(use_scope=...)`` layers, with ``@convert_to_tflayer_args`` renames and
+  positionals that win over the scope (§3.2, §3.3);
+- ``enable_argscope_for_function(f)``: a wrapper keyed by ``f.__name__`` (§3.4);
+- ``enable_argscope_for_module(m)``: every plain function of ``m`` patched, for the whole
+  process, from the call on (§3.4).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from flake8_argscope import known
+from flake8_argscope.known import TENSORPACK, Api, Op, Unscoped, op_from_def
+from flake8_argscope.syntax import final_name
+
+TF_LAYERS_MODULES = ("tensorflow.layers", "tensorflow.compat.v1.layers")
+# convert_to_tflayer_args is in no __all__ (models/tflayer.py:12): reachable only as a
+# from-import of its module, so the generated tables lack it
+EXTRA_API = {
+    "tensorpack.models.tflayer.convert_to_tflayer_args": Api(TENSORPACK, "convert_to_tflayer_args"),
+}
+# use_scope of a plain function made scope-enabled by enable_argscope_for_*: no layer name
+# comes first, positional args map straight onto the parameters
+FUNCTION = "function"
+# map_common_tfargs renames these for every convert_to_tflayer_args layer (tflayer.py:15-30)
+_COMMON_TFARGS = (("nl", "activation"), ("W_init", "kernel_initializer"),
+                  ("b_init", "bias_initializer"))
+
+
+class _UnknownPatch:
+    """A module function that a patch we cannot place may have replaced."""
+
+    def __repr__(self) -> str:
+        return "UNKNOWN_PATCH"
+
+
+UNKNOWN_PATCH = _UnknownPatch()
+
+
+def _is_str_const(node) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def function_op(node: ast.FunctionDef | None, name: str, known_sig: bool = True) -> Op:
+    """A function made scope-enabled by enable_argscope_for_function: keyed by its
+    ``__name__``; ``node`` None when its def is not visible (signature unknown)."""
+    key = f"{TENSORPACK}:{name}"
+    if node is None or not known_sig:
+        return Op(registry=TENSORPACK, key=key, name=name, signature_known=False,
+                  use_scope=FUNCTION, aliases=(name,))
+    return op_from_def(node, TENSORPACK, key, use_scope=FUNCTION)
+
+
+def layer_op(node, layer_call: ast.Call, tflayer, other: bool) -> Op:
+    """A ``@layer_register(...)`` def; ``tflayer`` its ``@convert_to_tflayer_args(...)``
+    decorator (or None); ``other``: some decorator we cannot see into."""
+    use_scope: object = True
+    for kw in layer_call.keywords:
+        if kw.arg == "use_scope":
+            use_scope = kw.value.value if isinstance(kw.value, ast.Constant) else "?"
+    override: tuple = ()
+    legacy: tuple = ()
+    if tflayer is not None and isinstance(tflayer, ast.Call):
+        # convert_to_tflayer_args(args_names, name_mapping): positional or keyword
+        given = dict(zip(("args_names", "name_mapping"), tflayer.args))
+        given.update((kw.arg, kw.value) for kw in tflayer.keywords if kw.arg)
+        names = given.get("args_names")
+        mapping = given.get("name_mapping")
+        if isinstance(names, (ast.List, ast.Tuple)) and all(
+                _is_str_const(e) for e in names.elts):
+            override = tuple(e.value for e in names.elts)
+        else:
+            other = True  # unknown args_names: which positionals win is unknown
+        if isinstance(mapping, ast.Dict) and all(
+                k is not None and _is_str_const(k) for k in mapping.keys):
+            legacy = tuple(k.value for k in mapping.keys)
+        else:
+            other = True  # unknown renames: accepted keywords are unknown
+        # the new name must still be a parameter, else the call raises TypeError
+        args = node.args
+        accepted = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+        legacy = legacy + tuple(old for old, new in _COMMON_TFARGS
+                                if new in accepted or args.kwarg is not None)
+    elif tflayer is not None:
+        other = True
+    return op_from_def(
+        node, TENSORPACK, f"{TENSORPACK}:{node.name}", known_sig=not other and use_scope != "?",
+        use_scope=use_scope, positional_override=override, legacy_kwargs=legacy,
+        tflayer=tflayer is not None)
+
+
+class Patches:
+    """``enable_argscope_for_module(...)`` calls of one module. At module level they patch
+    every plain function of that module (``inspect.isfunction``: classes such as
+    ``tf.layers.Conv2D`` stay unpatched); names imported from it before the call keep the
+    plain function. A call we cannot place (inside a def, an ``if``...) may or may not have
+    run: the module's functions are then unknown."""
+
+    def __init__(self, resolver):
+        self.resolver = resolver
+        self._calls: list | None = None  # (line, modules | None, at module level)
+
+    def _collect(self, calls: list) -> None:
+        from flake8_argscope.symbols import Path
+
+        resolver = self.resolver
+        if resolver.source is not None and "enable_argscope_for_module" not in resolver.source:
+            return
+        tree = resolver.tree
+        module_level = {id(stmt.value) for stmt in tree.body if isinstance(stmt, ast.Expr)}
+        for call in ast.walk(tree):
+            if not (isinstance(call, ast.Call) and call.args):
+                continue
+            if "enable_argscope_for_module" not in final_name(call.func):
+                continue
+            target = resolver.classify(resolver.resolve_expr(call.func, resolver.module_frame))
+            if not (isinstance(target, Api) and target.name == "enable_argscope_for_module"):
+                continue
+            mod = resolver.resolve_expr(call.args[0], resolver.module_frame)
+            certain = id(call) in module_level
+            if not isinstance(mod, Path):
+                calls.append((call.lineno, None, certain))
+                continue
+            mods = {known.normalise(mod.path)}
+            if mods & set(TF_LAYERS_MODULES):
+                mods |= set(TF_LAYERS_MODULES)
+            calls.append((call.lineno, frozenset(mods), certain))
+
+    @property
+    def calls(self) -> list:
+        if self._calls is None:
+            self._calls = []  # filled in place: a lookup while collecting sees what is known
+            self._collect(self._calls)
+        return self._calls
+
+    def lookup(self, path: str, sym):
+        """What a patch makes of ``path``: an Op, Unscoped, UNKNOWN_PATCH, or None (no
+        patch applies)."""
+        calls = self.calls
+        if not calls:
+            return None
+        module, _, name = path.rpartition(".")
+        for line, mods, certain in calls:
+            if mods is None:  # enable_argscope_for_module(<unresolved>): any module
+                return UNKNOWN_PATCH if isinstance(known.lookup(path), Unscoped) else None
+            if module not in mods:
+                continue
+            if name[:1].isupper():
+                return Unscoped(path)  # a class: not a plain function, never patched
+            if not certain:
+                return UNKNOWN_PATCH
+            if sym is not None and sym.from_import and sym.line < line:
+                return Unscoped(path)
+            return function_op(None, name)
+        return None
+
+    @property
+    def module_level(self) -> bool:
+        """Does this module patch tf.layers (or another module) at module level?"""
+        return any(certain for _line, _mods, certain in self.calls)
+
+
+def maybe_patched_elsewhere(resolver, target: Unscoped) -> bool:
+    """A tf.layers function in a tensorpack argscope: ``enable_argscope_for_module``
+    patches the module for the whole process, so without a module-level patch in this
+    file another module may have patched it (§3.4)."""
+    module, _, name = known.normalise(target.path).rpartition(".")
+    if module not in TF_LAYERS_MODULES or name[:1].isupper():
+        return False  # not tf.layers, or a class (classes are never patched)
+    return not resolver.patches.module_level

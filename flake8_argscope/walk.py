@@ -1,0 +1,303 @@
+"""The walk over one file: statements in order, with the effective scopes of each.
+
+Statements are walked with a ``Scopes`` mapping (registry -> Scope) that each ``with``
+item changes as the scope model says (``model.builder``). A nested def / lambda / class body
+is queued and starts from empty scopes (lexical nesting is not dynamic scope). At each
+point a rule can look at (``rules.registry.Hook``) the walker builds the typed context and
+hands it to the enabled rules; it renders what they yield.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import deque
+
+from flake8_argscope import known, rules
+from flake8_argscope.frames import COMP_NODES
+from flake8_argscope.known import SCOPE_ENTERING, Api, Op, Partial, Unscoped
+from flake8_argscope.model.builder import ScopeBuilder
+from flake8_argscope.model.scopes import Scopes
+from flake8_argscope.project import Project
+from flake8_argscope.resolve import Resolver
+from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext, Hook
+from flake8_argscope.symbols import LocalOp, Path, PlainFunc
+from flake8_argscope.syntax import final_name, unparse
+
+# calls whose result may be discarded by mistake (ASC303): only these are resolved
+_WRAPPER_NAMES = frozenset({"add_arg_scope", "enable_argscope_for_function"})
+_COMP_TYPES = frozenset(COMP_NODES)
+# node types that may contain a call (leaves, contexts and operators never do)
+_EXPR_TYPES = frozenset(
+    cls for cls in vars(ast).values()
+    if isinstance(cls, type) and issubclass(cls, (ast.expr, ast.keyword))
+    and cls not in (ast.Name, ast.Constant, ast.expr)
+    and not getattr(cls, "__deprecated__", False)
+    and cls.__name__ not in ("Num", "Str", "Bytes", "NameConstant", "Ellipsis", "Index",
+                             "ExtSlice", "Suite", "Param", "AugLoad", "AugStore"))
+_CHILD_FIELDS: dict = {}
+_NOT_CHILDREN = frozenset({"ctx", "op", "id", "attr", "arg", "kind", "conversion", "is_async",
+                           "format_spec", "type_comment"})
+
+
+def _child_fields(cls) -> tuple:
+    """Fields of an expression node type that may hold sub-expressions (cached: the walk
+    over every expression is the plugin's hot loop)."""
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(
+            f for f in cls._fields if f not in _NOT_CHILDREN)
+    return fields
+
+
+class Walker:
+    def __init__(self, tree: ast.Module, config, filename=None, source=None):
+        self.tree = tree
+        self.config = config
+        project = Project(filename, config)
+        self.resolver = Resolver(tree, config, project=project, current=project.current,
+                                 source=source)
+        self.builder = ScopeBuilder(self.resolver, self._on_scope_entry)
+        self.hooks = rules.by_hook(config.enabled)
+        self.findings: list = []  # (line, col, message)
+        self.sites: list = []
+        self._queue: deque = deque()
+        self._dynamic: list = []  # frames' nodes that enter an arg_scope outside a with
+        self.bare_calls: set = set()  # (id(block), final name) of unresolved keyword-less calls
+        self._names = known.table_names() | frozenset(
+            p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
+        self._patched = source is None or "enable_argscope_for_module" in source
+        self._global_names: frozenset | None = None
+
+    @property
+    def global_names(self) -> frozenset:
+        """Names some function declares ``global``: their module value can change."""
+        if self._global_names is None:
+            self._global_names = frozenset(
+                name for node in ast.walk(self.tree) if isinstance(node, ast.Global)
+                for name in node.names)
+        return self._global_names
+
+    # ============================================================ driver
+    def run(self) -> list:
+        self._queue.append((self.tree.body, self.resolver.module_frame, self.tree))
+        while self._queue:
+            body, frame, block = self._queue.popleft()
+            self.walk_body(body, frame, Scopes(), block)
+        self._apply(self.hooks[Hook.FILE_END], FileContext(self, self.sites, self.bare_calls))
+        if self._dynamic:
+            self.findings = [f for f in self.findings if not self._in_dynamic(f)]
+        return self.findings
+
+    def _in_dynamic(self, finding) -> bool:
+        """Call-site findings inside a function that enters scopes dynamically."""
+        line, _col, message = finding
+        if message[:6] not in rules.CALL_SITE_CODES:
+            return False
+        for node in self._dynamic:
+            if isinstance(node, ast.Module):
+                return True
+            if node.lineno <= line <= (getattr(node, "end_lineno", None) or node.lineno):
+                return True
+        return False
+
+    def _apply(self, rule_list, ctx) -> None:
+        for rule in rule_list:
+            for node, fields in rule.check(ctx):
+                self.findings.append((node.lineno, node.col_offset, rule.render(fields)))
+
+    def _on_scope_entry(self, entry) -> None:
+        self._apply(self.hooks[Hook.SCOPE_ENTRY], entry)
+
+    # ============================================================ statements
+    def walk_body(self, body, frame, scopes, block):
+        for stmt in body:
+            self.walk_stmt(stmt, frame, scopes, block)
+
+    def walk_stmt(self, stmt, frame, scopes, block):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for d in stmt.decorator_list:
+                self.visit_expr(d, frame, scopes, block)
+            self._visit_defaults(stmt.args, frame, scopes, block)
+            self._queue.append((stmt.body, self.resolver.frame_for(stmt, frame), stmt))
+            return
+        if isinstance(stmt, ast.ClassDef):
+            for e in stmt.decorator_list + stmt.bases + [k.value for k in stmt.keywords]:
+                self.visit_expr(e, frame, scopes, block)
+            self._queue.append((stmt.body, self.resolver.frame_for(stmt, frame), stmt))
+            return
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            cur = scopes
+            for item in stmt.items:
+                self.visit_expr(item.context_expr, frame, cur, block, skip_self=True)
+                cur = self.builder.apply_item(item, stmt, cur, frame)
+            self.walk_body(stmt.body, frame, cur, stmt)
+            return
+        t = type(stmt)
+        if t is ast.Expr or t is ast.Return:
+            value = stmt.value
+            if value is None:
+                return
+            if t is ast.Expr and type(value) is ast.Call and final_name(
+                    value.func) in _WRAPPER_NAMES and self.hooks[Hook.DISCARDED_CALL]:
+                self._apply(self.hooks[Hook.DISCARDED_CALL], Discarded(
+                    self, value, self.resolver.target_of(value.func, frame)))
+            self.visit_expr(value, frame, scopes, block)
+            return
+        if t is ast.Assign:
+            value = stmt.value
+            if type(value) is ast.Call and not (
+                    type(value.func) is ast.Attribute
+                    and self._uninteresting(value.func, scopes)):
+                self.builder.record_assigned_dict(stmt, frame, scopes)
+            self.visit_expr(value, frame, scopes, block)
+            for target in stmt.targets:
+                if type(target) is not ast.Name:
+                    self.visit_expr(target, frame, scopes, block)
+            return
+        if t is ast.If or t is ast.While:
+            self.visit_expr(stmt.test, frame, scopes, block)
+            self.walk_body(stmt.body, frame, scopes, block)
+            self.walk_body(stmt.orelse, frame, scopes, block)
+            return
+        self._walk_fields(stmt, frame, scopes, block)
+
+    def _walk_fields(self, stmt, frame, scopes, block):
+        """Any other statement: its expressions, then its bodies, in field order."""
+        for _name, value in ast.iter_fields(stmt):
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                self.walk_body(value, frame, scopes, block)
+            elif isinstance(value, list):
+                for v in value:
+                    if isinstance(v, ast.expr):
+                        self.visit_expr(v, frame, scopes, block)
+                    elif isinstance(v, ast.ExceptHandler):
+                        if v.type is not None:
+                            self.visit_expr(v.type, frame, scopes, block)
+                        self.walk_body(v.body, frame, scopes, block)
+                    elif isinstance(v, ast.match_case):
+                        if v.guard is not None:
+                            self.visit_expr(v.guard, frame, scopes, block)
+                        self.walk_body(v.body, frame, scopes, block)
+                    elif isinstance(v, ast.keyword):
+                        self.visit_expr(v.value, frame, scopes, block)
+            elif isinstance(value, ast.expr):
+                self.visit_expr(value, frame, scopes, block)
+
+    def _visit_defaults(self, args, frame, scopes, block):
+        for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.visit_expr(d, frame, scopes, block)
+
+    # ============================================================ expressions
+    def visit_expr(self, node, frame, scopes, block, shadow=frozenset(), skip_self=False):
+        """Every call in the expression; lambdas are queued as their own frame,
+        comprehension targets shadow outer names inside them. (The hot loop.)"""
+        stack = [node]
+        push = stack.append
+        pop = stack.pop
+        expr_types = _EXPR_TYPES
+        while stack:
+            n = pop()
+            t = type(n)
+            if t is ast.Call:
+                if not (skip_self and n is node):
+                    self.check_call(n, frame, scopes, block, shadow)
+            elif t is ast.Lambda:
+                self._visit_defaults(n.args, frame, scopes, block)
+                self._queue.append(([ast.Expr(value=n.body, lineno=n.lineno,
+                                              col_offset=n.col_offset)],
+                                    self.resolver.frame_for(n, frame), n))
+                continue
+            elif t in _COMP_TYPES:
+                self._visit_comprehension(n, frame, scopes, block, shadow)
+                continue
+            fields = _CHILD_FIELDS.get(t)
+            if fields is None:
+                fields = _child_fields(t)
+            for field in fields:
+                value = getattr(n, field, None)
+                if type(value) is list:
+                    for child in value:
+                        if type(child) in expr_types:
+                            push(child)
+                elif type(value) in expr_types:
+                    push(value)
+
+    def _visit_comprehension(self, n, frame, scopes, block, shadow):
+        inner = set(shadow)
+        for gen in n.generators:
+            inner.update(t.id for t in ast.walk(gen.target) if isinstance(t, ast.Name))
+        inner = frozenset(inner)
+        for gen in n.generators:
+            self.visit_expr(gen.iter, frame, scopes, block, shadow)
+            for cond in gen.ifs:
+                self.visit_expr(cond, frame, scopes, block, inner)
+        for attr in ("elt", "key", "value"):
+            sub = getattr(n, attr, None)
+            if sub is not None:
+                self.visit_expr(sub, frame, scopes, block, inner)
+
+    # ============================================================ calls
+    def _uninteresting(self, func, scopes) -> bool:
+        """``lib.module.f(...)`` where ``f`` is no name any table knows: a library function
+        no rule is about (unless an active scope lists an op of that name: ASC302). Most
+        calls of a file are such; skipping their resolution is the plugin's main saving."""
+        if func.attr in self._names or self._patched:
+            return False
+        root = func.value
+        while type(root) is ast.Attribute:
+            root = root.value
+        if type(root) is not ast.Name:
+            return False
+        # the root as the module binds it: a local that shadows it (or any local root such
+        # as self/net/x) is skipped too, which is only ever silence
+        module = self.resolver.module_frame
+        if root.id not in module.bindings:
+            return True
+        sym = self.resolver.resolve_name(root.id, module)
+        if sym is None:
+            return True  # unresolved root: nothing to say
+        if not isinstance(sym, Path):
+            return False
+        if not known.is_outside_project(sym.path):
+            return False  # a project module: its functions may be ops
+        return not scopes.names_listed(func.attr)
+
+    def check_call(self, call, frame, scopes, block, shadow):
+        if not call.keywords and not scopes.active():
+            # every rule needs a keyword (ASC101/201) or an active scope (the rest); only
+            # remember the name, so that ASC101 never claims "every call" past this one
+            name = final_name(call.func)
+            if name:
+                self.bare_calls.add((id(block), name))
+            return
+        func = call.func
+        if type(func) is ast.Attribute and self._uninteresting(func, scopes):
+            return
+        resolver = self.resolver
+        target = resolver.target_of(func, frame, shadow)
+        if target is None and scopes.names_listed(final_name(func)):
+            # a possible look-alike (ASC302): worth parsing the project module it names
+            target = resolver.target_of(func, frame, shadow, force=True)
+        if target is None:
+            return
+        partial = None
+        bound: tuple = ()
+        if isinstance(target, Partial):
+            partial, op, bound = target, target.target, target.bound
+        elif isinstance(target, LocalOp):
+            op = target.op
+        elif isinstance(target, Op):
+            op = target
+        elif isinstance(target, (Unscoped, PlainFunc)):
+            op = None
+        else:
+            if isinstance(target, Api) and target.name in SCOPE_ENTERING:
+                # an arg_scope entered outside a with statement (ExitStack.enter_context, a
+                # stored context manager...): scopes in this function are not what they look
+                self._dynamic.append(frame.node)
+            return
+        entry = scopes.entry_for(op) if op is not None else None
+        self._apply(self.hooks[Hook.CALL], CallContext(
+            self, call, target, op, entry, scopes, frame, shadow, bound, partial))
+        if op is not None and partial is None:
+            self.sites.append(CallSite(block, op, unparse(call.func), call, frame, entry))
