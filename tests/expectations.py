@@ -2,6 +2,13 @@
 
 A line may carry several codes (``# ASC401 ASC201``). A module-level comment
 ``# argscope: --argscope-min-repeats=2`` passes options to the checker.
+
+Beside each rule fixture ``name.py``, ``name.txt`` holds the full expected output, one
+``line:col: message`` a finding (as pylint's functional tests keep theirs), so columns and
+every variable part of each message are checked too. Rewrite them after a deliberate
+change, then review the diff:
+
+    python tests/expectations.py --update
 """
 
 from __future__ import annotations
@@ -59,3 +66,27 @@ def actual(source: str, filename: str = "fixture.py") -> set:
 
 def fixture_files(folder: Path) -> list:
     return sorted(p for p in folder.rglob("*.py") if not p.name.startswith("_"))
+
+
+def output_lines(source: str, filename: str = "fixture.py") -> list:
+    """Every finding as ``line:col: message`` (flake8's column: 1-based)."""
+    return [f"{line}:{col + 1}: {msg}" for line, col, msg, _t in findings(source, filename)]
+
+
+def snapshot_of(path: Path) -> Path:
+    return path.with_suffix(".txt")
+
+
+def update(folder: Path) -> None:
+    for path in fixture_files(folder):
+        lines = output_lines(path.read_text(), str(path))
+        snapshot_of(path).write_text("".join(f"{line}\n" for line in lines))
+        print(f"{snapshot_of(path).name}: {len(lines)} findings")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["--update"]:
+        raise SystemExit("usage: python tests/expectations.py --update")
+    update(Path(__file__).parent / "fixtures" / "rules")

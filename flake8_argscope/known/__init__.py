@@ -52,6 +52,7 @@ def normalise(path: str) -> str:
         return "tensorflow." + path[3:]
     return path
 
+
 # Functions of these namespaces are plain functions: never decorated by any registry.
 # (TF core has no @add_arg_scope op; tensorpack's enable_argscope_for_module is handled
 # by the resolver, which knows when tf.layers was patched.)

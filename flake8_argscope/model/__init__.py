@@ -1,0 +1,1 @@
+"""The arg_scope model: effective scopes, entering with items, scope factories."""

@@ -77,7 +77,8 @@ class UnexpectedKeyword(Rule):
     severity = Severity.ERROR
     symbol = "argscope-unexpected-keyword"
     hook = Hook.SCOPE_ENTRY
-    summary = "a scope keyword a listed op does not accept: `TypeError: unexpected keyword argument`"
+    summary = ("a scope keyword a listed op does not accept: "
+               "`TypeError: unexpected keyword argument`")
     example = "`arg_scope([slim.conv2d, slim.max_pool2d], activation_fn=...)`"
 
     def check(self, entry):
