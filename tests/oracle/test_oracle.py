@@ -30,7 +30,7 @@ The *blame frame* is the innermost traceback frame whose code lives in the case 
   ``with`` statement (``with`` keyword .. end of its items) whose item contains the finding.
   ASC301 also evaluates the finding's list element in the blame frame: it must be the first
   element with ``has_arg_scope() == False``; ``ValueError`` is predicted if it has
-  ``__module__`` and ``__name__``, else ``AttributeError`` (E3 / E3' of the reference).
+  ``__module__`` and ``__name__``, else ``AttributeError`` (E3 / E3' of docs/semantics.md §1.5).
 * ASC401, ASC405 (raised by a call): the blame line lies in the call expression that holds
   the finding (ASC401: the call having a positional argument on the finding's line; ASC405:
   the call starting on the finding's line).  ASC401 also predicts the parameter name from
@@ -627,7 +627,7 @@ def check_runtime(case):
             problems.append(f"unexplained {type(res.exc).__name__}: {res.exc}\n"
                             f"  expectations tried: {reasons or 'none'}\n{res.tb_text}")
     # After an E3/E3' (ASC301) the `finally: pop()` of arg_scope pops one scope too many
-    # (reference §4.7), so the stack ends empty; otherwise it must be back to [{}].
+    # (docs/semantics.md §4.7), so the stack ends empty; otherwise it must be back to [{}].
     want_depth = 0 if (res.exc is not None and isinstance(res.exc, (ValueError, AttributeError))
                        and "decorated with @add_arg_scope" in str(res.exc)
                        or isinstance(res.exc, AttributeError)) else 1
