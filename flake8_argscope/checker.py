@@ -5,9 +5,20 @@ from __future__ import annotations
 import re
 import sys
 import traceback
+from typing import TYPE_CHECKING
 
 from flake8_argscope import __version__ as _version
 from flake8_argscope.rules import CODES
+
+if TYPE_CHECKING:
+    import argparse
+    import ast
+    from collections.abc import Iterator
+
+    from flake8.options.manager import OptionManager
+
+    from flake8_argscope.known import Api, Op
+
 # Text a file must contain before any work is done (most files of a repo have none).
 TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
 _DEFAULT_TRIGGER = re.compile("|".join(TRIGGERS))
@@ -16,18 +27,18 @@ _DEFAULT_TRIGGER = re.compile("|".join(TRIGGERS))
 class Config:
     """What the options say; the defaults serve in-process use without flake8."""
 
-    def __init__(self):
-        self.enabled = frozenset(CODES)
+    def __init__(self) -> None:
+        self.enabled: frozenset[str] = frozenset(CODES)
         self.min_repeats = 3
-        self.exempt_kwargs = frozenset({"is_training"})
-        self.scoped_ops = {}  # dotted path -> Op
-        self.api_paths = {}  # dotted path -> Api (vendored modules)
-        self.import_roots = ()
+        self.exempt_kwargs: frozenset[str] = frozenset({"is_training"})
+        self.scoped_ops: dict[str, Op] = {}  # dotted path -> Op
+        self.api_paths: dict[str, Api] = {}  # dotted path -> Api (vendored modules)
+        self.import_roots: tuple[str, ...] = ()
         self.debug = False
-        self.trigger = _DEFAULT_TRIGGER
+        self.trigger: re.Pattern[str] = _DEFAULT_TRIGGER
 
 
-def _csv(value) -> list:
+def _csv(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, (list, tuple)):
@@ -38,7 +49,7 @@ def _csv(value) -> list:
     return [v.strip() for v in str(value).replace("\n", ",").split(",") if v.strip()]
 
 
-def build_config(options=None) -> Config:
+def build_config(options: argparse.Namespace | None = None) -> Config:
     """Config from flake8's parsed options (None: the defaults, for in-process use)."""
     from flake8_argscope.known import SLIM_API_NAMES, Api, Op, normalise
 
@@ -72,7 +83,7 @@ def build_config(options=None) -> Config:
     return cfg
 
 
-def _enabled_codes(options) -> frozenset:
+def _enabled_codes(options: argparse.Namespace) -> frozenset[str]:
     """Codes flake8 would report (pep8-naming's approach: unselected rules cost nothing)."""
     try:
         from flake8.style_guide import Decision, DecisionEngine
@@ -88,13 +99,14 @@ class ArgScopeChecker:
     version = _version
     config = Config()
 
-    def __init__(self, tree, lines=None, filename="stdin"):
+    def __init__(self, tree: ast.Module, lines: list[str] | None = None,
+                 filename: str = "stdin") -> None:
         self.tree = tree
         self.lines = lines
         self.filename = filename
 
     @classmethod
-    def add_options(cls, parser):
+    def add_options(cls, parser: OptionManager) -> None:
         parser.add_option(
             "--argscope-min-repeats", type=int, default=3, parse_from_config=True,
             help="ASC101: how many calls of one op must repeat a keyword (default: 3)")
@@ -120,10 +132,10 @@ class ArgScopeChecker:
             help="print flake8-argscope's internal errors to stderr instead of staying silent")
 
     @classmethod
-    def parse_options(cls, options):
+    def parse_options(cls, options: argparse.Namespace) -> None:
         cls.config = build_config(options)
 
-    def run(self):
+    def run(self) -> Iterator[tuple[int, int, str, type[ArgScopeChecker]]]:
         config = self.config
         if not config.enabled:
             return

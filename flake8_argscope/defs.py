@@ -5,26 +5,31 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope import tensorpack
 from flake8_argscope.known import TENSORPACK, Api, Op, op_from_def
 from flake8_argscope.symbols import LocalDef, LocalOp, Path, PlainFunc, Wrapped
 from flake8_argscope.syntax import final_name
 
+if TYPE_CHECKING:
+    from flake8_argscope.resolve import Resolver
+    from flake8_argscope.symbols import Symbol
+
 _ADD_ARG_SCOPE_CALL = re.compile(r"add_arg_scope\s*\(\s*\w+\s*\)")
 
 
-def _local_key(registry: str, node) -> str:
+def _local_key(registry: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     return f"{registry}:local:{node.name}:{node.lineno}"
 
 
 class Defs:
-    def __init__(self, resolver):
+    def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
-        self._info: dict = {}
-        self._registered_raw: dict | None = None
+        self._info: dict[int, LocalOp | PlainFunc | None] = {}  # id(def node) -> info
+        self._registered_raw: dict[str, str] | None = None  # def name -> registry
 
-    def info(self, sym: LocalDef):
+    def info(self, sym: LocalDef) -> LocalOp | PlainFunc | None:
         """LocalOp | PlainFunc | None (a method, or decorators we cannot see into)."""
         key = id(sym.node)
         if key in self._info:
@@ -34,27 +39,27 @@ class Defs:
         self._info[key] = info
         return info
 
-    def _compute(self, sym: LocalDef):
+    def _compute(self, sym: LocalDef) -> LocalOp | PlainFunc | None:
         node = sym.node
         if sym.frame.is_class:
             return None  # methods: `self` shifts every position; stay out
         resolver = self.resolver
-        registries = []
-        layer = None
-        tflayer = None
+        registries: list[str] = []
+        layer: ast.Call | None = None
+        tflayer: ast.expr | None = None
         enabled = False
         other = False
         for deco in node.decorator_list:
             called = isinstance(deco, ast.Call)
             target = resolver.classify(resolver.resolve_expr(
-                deco.func if called else deco, sym.frame))
+                deco.func if isinstance(deco, ast.Call) else deco, sym.frame))
             name = target.name if isinstance(target, Api) else None
             if name == "add_arg_scope" and not called:
-                registries.append(target.registry)
+                registries.append(cast("Api", target).registry)  # name is only set for an Api
             elif name == "enable_argscope_for_function" and not called:
                 enabled = True  # the wrapper merges get_arg_scope()[f.__name__] (§3.4)
             elif name == "layer_register" and called:
-                layer = deco
+                layer = cast("ast.Call", deco)
             elif name == "convert_to_tflayer_args":
                 tflayer = deco
             else:
@@ -64,6 +69,7 @@ class Defs:
         if enabled:
             known_sig = not other and len(node.decorator_list) == 1
             return LocalOp(tensorpack.function_op(node, node.name, known_sig))
+        registry: str | None
         if registries:
             registry = registries[0]
             if len(set(registries)) > 1:
@@ -78,7 +84,7 @@ class Defs:
             op = op_from_def(node, registry, _local_key(registry, node))
         return PlainFunc(node.name, node.name, op)
 
-    def wrapped(self, sym: Wrapped):
+    def wrapped(self, sym: Wrapped) -> LocalOp | Op | None:
         """``g = add_arg_scope(f)`` / ``g = enable_argscope_for_function(f)``."""
         inner = self.resolver.classify(sym.inner)
         node = self._def_node(sym.inner) if isinstance(inner, PlainFunc) else None
@@ -93,11 +99,11 @@ class Defs:
             return inner
         return None
 
-    def _def_node(self, sym):
+    def _def_node(self, sym: Symbol) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         sym = self.resolver.deref(sym, force=True) if isinstance(sym, Path) else sym
         return sym.node if isinstance(sym, LocalDef) else None
 
-    def _registered(self, node):
+    def _registered(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
         """add_arg_scope(f) anywhere in the module registers f's key even when the result
         is discarded (docs/semantics.md §1.6: has_arg_scope is True for the raw function)."""
         if self._registered_raw is None:

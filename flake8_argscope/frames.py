@@ -8,7 +8,19 @@ own scope, which the walker shadows while it is inside them.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
+
 from flake8_argscope.record import Frozen, Record
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any, Union
+
+    from flake8_argscope.resolve import Resolver
+
+    # the node of a Python scope
+    ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                      ast.ClassDef]
 
 FUNC_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -21,8 +33,15 @@ class Binding(Frozen):
     (None: relative); level/module: a relative import's level and module part."""
 
     __slots__ = _fields = ("kind", "line", "node", "path", "level", "module")
+    kind: str
+    line: int
+    node: Any  # which ast node depends on ``kind``: readers rely on the kind, not isinstance
+    path: str | None
+    level: int
+    module: str | None
 
-    def __init__(self, kind, line, node=None, path=None, level=0, module=None):
+    def __init__(self, kind: str, line: int, node: Any = None, path: str | None = None,
+                 level: int = 0, module: str | None = None) -> None:
         sa = object.__setattr__
         sa(self, "kind", kind)
         sa(self, "line", line)
@@ -40,44 +59,54 @@ class Frame(Record):
     __slots__ = _fields = ("node", "parent", "_bindings", "_declared_global",
                            "_declared_nonlocal", "_store_attr_roots", "resolver", "is_module",
                            "is_class", "_pending")
+    node: ScopeNode
+    parent: Frame | None
+    _bindings: dict[str, list[Binding]]
+    _declared_global: set[str]
+    _declared_nonlocal: set[str]
+    _store_attr_roots: dict[str, list[int]]
+    resolver: Resolver
+    is_module: bool
+    is_class: bool
+    _pending: bool | None  # the ``deep`` of _Collector until collected, then None
 
-    def __init__(self, node, parent, deep=None):
+    def __init__(self, node: ScopeNode, parent: Frame | None, deep: bool | None = None) -> None:
         self.node = node
         self.parent = parent
         self._bindings = {}
         self._declared_global = set()
         self._declared_nonlocal = set()
         self._store_attr_roots = {}
-        self.resolver = None
+        self.resolver = None  # type: ignore[assignment]  # set by Resolver.frame_for at once
         self.is_module = isinstance(node, ast.Module)
         self.is_class = isinstance(node, ast.ClassDef)
         # collected on first use: most function bodies never need a name looked up
         self._pending = deep
 
-    def _fill(self):
+    def _fill(self) -> None:
         deep, self._pending = self._pending, None
-        _collect(self, deep)
+        _collect(self, deep)  # type: ignore[arg-type]  # called only while _pending is set
 
     @property
-    def bindings(self) -> dict:
+    def bindings(self) -> dict[str, list[Binding]]:
         if self._pending is not None:
             self._fill()
         return self._bindings
 
     @property
-    def declared_global(self) -> set:
+    def declared_global(self) -> set[str]:
         if self._pending is not None:
             self._fill()
         return self._declared_global
 
     @property
-    def declared_nonlocal(self) -> set:
+    def declared_nonlocal(self) -> set[str]:
         if self._pending is not None:
             self._fill()
         return self._declared_nonlocal
 
     @property
-    def store_attr_roots(self) -> dict:
+    def store_attr_roots(self) -> dict[str, list[int]]:
         if self._pending is not None:
             self._fill()
         return self._store_attr_roots
@@ -90,11 +119,11 @@ class Frame(Record):
             name in self.declared_nonlocal
         )
 
-    def lines_binding(self, name: str):
+    def lines_binding(self, name: str) -> list[int]:
         return [b.line for b in self.bindings.get(name, ())]
 
 
-def _attr_root(node):
+def _attr_root(node: ast.expr) -> str | None:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
@@ -103,18 +132,18 @@ def _attr_root(node):
 class _Collector(ast.NodeVisitor):
     """Fills one frame; does not enter nested scopes (it records their names only)."""
 
-    def __init__(self, frame: Frame, deep: bool = True):
+    def __init__(self, frame: Frame, deep: bool = True) -> None:
         self.frame = frame
         # Expressions bind nothing but walrus targets: without ``:=`` in the file only the
         # statements and their top-level expressions are visited (the hot path).
         self.deep = deep
 
-    def visit(self, node):
+    def visit(self, node: ast.AST) -> None:
         if not self.deep and isinstance(node, ast.expr):
             return  # no walrus in the file: expressions bind nothing here
         return super().visit(node)
 
-    def visit_Expr(self, node):
+    def visit_Expr(self, node: ast.Expr) -> None:
         # `x.append(...)` as a statement: a mutation of `x` (for ASC201's stability check)
         value = node.value
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
@@ -123,7 +152,7 @@ class _Collector(ast.NodeVisitor):
                 self.frame.store_attr_roots.setdefault(root, []).append(node.lineno)
         self.visit(value)
 
-    def generic_visit(self, node):
+    def generic_visit(self, node: ast.AST) -> None:
         for _field, value in ast.iter_fields(node):
             if isinstance(value, list):
                 for item in value:
@@ -133,17 +162,17 @@ class _Collector(ast.NodeVisitor):
                 self.visit(value)
 
     # leaves bind nothing; NodeVisitor's default for Constant is a slow compatibility shim
-    def visit_Constant(self, node):
+    def visit_Constant(self, node: ast.Constant) -> None:
         pass
 
-    def visit_Name(self, node):
+    def visit_Name(self, node: ast.Name) -> None:
         pass
 
-    def other(self, name_node):
+    def other(self, name_node: ast.Name) -> None:
         self.frame.add(name_node.id, Binding("other", name_node.lineno, name_node))
 
     # -- nested scopes: bind the name, do not enter
-    def visit_FunctionDef(self, node):
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for d in node.decorator_list:
             self.visit(d)
         self._visit_args_defaults(node.args)
@@ -151,7 +180,7 @@ class _Collector(ast.NodeVisitor):
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_ClassDef(self, node):
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for d in node.decorator_list:
             self.visit(d)
         for b in node.bases:
@@ -160,17 +189,18 @@ class _Collector(ast.NodeVisitor):
             self.visit(k.value)
         self.frame.add(node.name, Binding("class", node.lineno, node))
 
-    def visit_Lambda(self, node):
+    def visit_Lambda(self, node: ast.Lambda) -> None:
         self._visit_args_defaults(node.args)
 
-    def _visit_args_defaults(self, args):
+    def _visit_args_defaults(self, args: ast.arguments) -> None:
+        d: ast.expr | None
         for d in args.defaults:
             self.visit(d)
         for d in args.kw_defaults:
             if d is not None:
                 self.visit(d)
 
-    def _comp(self, node):
+    def _comp(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         # comprehension targets live in their own scope; walrus inside binds here
         for gen in node.generators:
             self.visit(gen.iter)
@@ -184,7 +214,7 @@ class _Collector(ast.NodeVisitor):
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comp
 
     # -- bindings
-    def visit_Import(self, node):
+    def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             if alias.asname:
                 self.frame.add(alias.asname, Binding("import", node.lineno, alias, alias.name))
@@ -192,7 +222,7 @@ class _Collector(ast.NodeVisitor):
                 root = alias.name.split(".", 1)[0]
                 self.frame.add(root, Binding("import", node.lineno, alias, root))
 
-    def visit_ImportFrom(self, node):
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
             if alias.name == "*":
                 self.frame.add("*", Binding(
@@ -208,7 +238,7 @@ class _Collector(ast.NodeVisitor):
                 self.frame.add(name, Binding(
                     "from", node.lineno, alias, f"{node.module}.{alias.name}"))
 
-    def visit_Assign(self, node):
+    def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
         for target in node.targets:
             if isinstance(target, ast.Name) and len(node.targets) == 1:
@@ -216,7 +246,7 @@ class _Collector(ast.NodeVisitor):
             else:
                 self._store(target)
 
-    def visit_AnnAssign(self, node):
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
             self.visit(node.value)
             if isinstance(node.target, ast.Name):
@@ -224,7 +254,8 @@ class _Collector(ast.NodeVisitor):
                 return
         self._store(node.target)
 
-    def _store(self, target):
+    def _store(self, target: Any) -> None:
+        # an ast.expr, dispatched on type(): mypy does not narrow through ``t``
         t = type(target)
         if t is ast.Name:
             self.other(target)
@@ -240,25 +271,25 @@ class _Collector(ast.NodeVisitor):
             if self.deep:
                 self.visit(target.value)
 
-    def _attr_store(self, target):
+    def _attr_store(self, target: ast.expr) -> None:
         for sub in ast.walk(target) if isinstance(target, (ast.Tuple, ast.List)) else [target]:
             if isinstance(sub, (ast.Attribute, ast.Subscript)):
                 root = _attr_root(sub)
                 if root:
                     self.frame.store_attr_roots.setdefault(root, []).append(sub.lineno)
 
-    def visit_AugAssign(self, node):
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self.visit(node.value)
         if isinstance(node.target, ast.Name):
             self.other(node.target)
         else:
             self._attr_store(node.target)
 
-    def visit_NamedExpr(self, node):
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         self.visit(node.value)
         self.other(node.target)
 
-    def visit_For(self, node):
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
         self._store(node.target)
         for stmt in node.body + node.orelse:
@@ -266,7 +297,7 @@ class _Collector(ast.NodeVisitor):
 
     visit_AsyncFor = visit_For
 
-    def visit_With(self, node):
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
             self.visit(item.context_expr)
             if item.optional_vars is not None:
@@ -280,7 +311,7 @@ class _Collector(ast.NodeVisitor):
 
     visit_AsyncWith = visit_With
 
-    def visit_ExceptHandler(self, node):
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.type is not None:
             self.visit(node.type)
         if node.name:
@@ -288,36 +319,36 @@ class _Collector(ast.NodeVisitor):
         for stmt in node.body:
             self.visit(stmt)
 
-    def visit_Delete(self, node):
+    def visit_Delete(self, node: ast.Delete) -> None:
         for t in node.targets:
             if isinstance(t, ast.Name):
                 self.other(t)
             else:
                 self._attr_store(t)
 
-    def visit_Global(self, node):
+    def visit_Global(self, node: ast.Global) -> None:
         self.frame.declared_global.update(node.names)
 
-    def visit_Nonlocal(self, node):
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
         self.frame.declared_nonlocal.update(node.names)
 
-    def visit_MatchAs(self, node):
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
         if node.pattern is not None:
             self.visit(node.pattern)
         if node.name:
             self.frame.add(node.name, Binding("other", node.lineno, node))
 
-    def visit_MatchStar(self, node):
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
         if node.name:
             self.frame.add(node.name, Binding("other", node.lineno, node))
 
-    def visit_MatchMapping(self, node):
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
         for p in node.patterns:
             self.visit(p)
         if node.rest:
             self.frame.add(node.rest, Binding("other", node.lineno, node))
 
-    def visit_Call(self, node):
+    def visit_Call(self, node: ast.Call) -> None:
         # `x.append(...)`-style mutation of a local counts as a change of `x`
         if isinstance(node.func, ast.Attribute):
             root = _attr_root(node.func.value)
@@ -326,7 +357,7 @@ class _Collector(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def build_frame(node, parent: Frame | None, deep: bool = True) -> Frame:
+def build_frame(node: ScopeNode, parent: Frame | None, deep: bool = True) -> Frame:
     """The frame of ``node``; its bindings are collected when first asked for."""
     return Frame(node, parent, deep)
 
@@ -334,6 +365,7 @@ def build_frame(node, parent: Frame | None, deep: bool = True) -> Frame:
 def _collect(frame: Frame, deep: bool) -> None:
     node = frame.node
     collector = _Collector(frame, deep)
+    body: Sequence[ast.AST]
     if isinstance(node, ast.Module):
         body = node.body
     elif isinstance(node, ast.Lambda):
@@ -342,6 +374,7 @@ def _collect(frame: Frame, deep: bool) -> None:
         body = node.body
     if isinstance(node, FUNC_NODES):
         args = node.args
+        a: ast.arg | None
         for a in args.posonlyargs + args.args + args.kwonlyargs:
             frame.add(a.arg, Binding("param", getattr(a, "lineno", node.lineno), a))
         for a in (args.vararg, args.kwarg):

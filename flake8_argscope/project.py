@@ -15,14 +15,20 @@ import ast
 import os
 import re
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 from flake8_argscope.known import is_outside_project
+
+if TYPE_CHECKING:
+    from flake8_argscope.checker import Config
+    from flake8_argscope.resolve import Resolver
 
 MAX_CACHED_MODULES = 512
 FACTORY = "factory"  # force level: parse modules that can define a scope factory
 MAX_MODULE_BYTES = 2_000_000
-_MODELS: OrderedDict = OrderedDict()  # path -> ((mtime_ns, size), ModuleModel | None)
-_LOCATIONS: dict = {}  # (roots, dotted) -> path | None
+# path -> ((mtime_ns, size), the module's Resolver | None)
+_MODELS: OrderedDict[str, tuple[tuple[int, int], Resolver | None]] = OrderedDict()
+_LOCATIONS: dict[tuple[tuple[str, ...], str], str | None] = {}  # (roots, dotted) -> path
 
 
 def import_root(path: str) -> str | None:
@@ -54,8 +60,9 @@ def module_name(path: str, root: str) -> tuple[str, bool] | None:
 # What a module's text must mention to be parsed, by what the caller looks for:
 # an op (the default), a scope factory, or anything (``force=True``: certainty needed).
 _DEFINES = re.compile(r"add_arg_scope|layer_register|enable_argscope_for")
-_GATES = {False: _DEFINES, FACTORY: re.compile(r"arg_scope|argscope")}
-_TEXTS: dict = {}  # path -> (stamp, text)
+_GATES: dict[bool | str, re.Pattern[str]] = {
+    False: _DEFINES, FACTORY: re.compile(r"arg_scope|argscope")}
+_TEXTS: dict[str, tuple[tuple[int, int], str]] = {}  # path -> (stamp, text)
 
 
 def _text(path: str) -> str:
@@ -80,10 +87,11 @@ def _text(path: str) -> str:
     return text
 
 
-_WORTH: dict = {}  # (path, wanted, level, text length) -> bool
+# (path, wanted, level, text length) -> bool
+_WORTH: dict[tuple[str, str | None, bool | str, int], bool] = {}
 
 
-def _worth_parsing(path: str, wanted: str | None, level=False) -> bool:
+def _worth_parsing(path: str, wanted: str | None, level: bool | str = False) -> bool:
     key = (path, wanted, level, len(_text(path)))
     found = _WORTH.get(key)
     if found is None:
@@ -93,7 +101,7 @@ def _worth_parsing(path: str, wanted: str | None, level=False) -> bool:
     return found
 
 
-def _compute_worth(path: str, wanted: str | None, level=False) -> bool:
+def _compute_worth(path: str, wanted: str | None, level: bool | str = False) -> bool:
     """Can this module define what the caller looks for, or does it re-export ``wanted``?"""
     text = _text(path)
     if _GATES[level].search(text):
@@ -111,7 +119,7 @@ _IMPORT_STMT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+(?:\([^)
                           r"|import[ \t]+[^\n]*)", re.M)
 
 
-def _find(dotted: str, roots: tuple) -> str | None:
+def _find(dotted: str, roots: tuple[str, ...]) -> str | None:
     key = (roots, dotted)
     if key in _LOCATIONS:
         return _LOCATIONS[key]
@@ -125,7 +133,7 @@ def _find(dotted: str, roots: tuple) -> str | None:
     return found
 
 
-def _find_in_roots(dotted: str, roots: tuple) -> str | None:
+def _find_in_roots(dotted: str, roots: tuple[str, ...]) -> str | None:
     """The file of a module below one of the roots (a package ``__init__`` or a ``.py``).
     Plain stat calls: importing astroid just to locate files would cost ~70 ms a process."""
     rel = dotted.replace(".", os.sep)
@@ -140,7 +148,7 @@ def _find_in_roots(dotted: str, roots: tuple) -> str | None:
 class Project:
     """The import roots of one linted file and the door to the other modules."""
 
-    def __init__(self, filename: str | None, config):
+    def __init__(self, filename: str | None, config: Config) -> None:
         roots = []
         if filename and filename not in ("stdin", "-"):
             root = import_root(filename)
@@ -151,7 +159,7 @@ class Project:
         self.roots = tuple(dict.fromkeys(roots))
         self.config = config
         self.filename = filename
-        self.current = None
+        self.current: tuple[str, bool] | None = None  # (dotted name, is a package)
         if filename and filename not in ("stdin", "-"):
             for root in self.roots:
                 named = module_name(filename, root)
@@ -160,7 +168,8 @@ class Project:
                     break
         self._depth = 0
 
-    def absolute(self, level: int, module: str | None, current: tuple | None) -> str | None:
+    def absolute(self, level: int, module: str | None,
+                 current: tuple[str, bool] | None) -> str | None:
         """Absolute dotted name of a relative import seen in module ``current``."""
         if current is None:
             return None
@@ -176,7 +185,8 @@ class Project:
             parts.append(module)
         return ".".join(p for p in parts if p) or None
 
-    def model(self, dotted: str, wanted: str | None = None, force=True):
+    def model(self, dotted: str, wanted: str | None = None,
+              force: bool | str = True) -> Resolver | None:
         """The parsed model of project module ``dotted``, or None outside the project.
 
         Unless ``force``d, a module is parsed only when its text can define ops or scopes,
@@ -190,7 +200,7 @@ class Project:
             return None
         return self._load(path, dotted)
 
-    def _load(self, path: str, dotted: str):
+    def _load(self, path: str, dotted: str) -> Resolver | None:
         try:
             st = os.stat(path)
         except OSError:
@@ -220,7 +230,8 @@ class Project:
     def is_module(self, dotted: str) -> bool:
         return _find(dotted, self.roots) is not None
 
-    def split(self, path: str, force=True):
+    def split(self, path: str,
+              force: bool | str = True) -> tuple[Resolver | None, list[str] | None]:
         """``pkg.mod.attr.x`` -> (model of the longest project-module prefix, rest)."""
         parts = path.split(".")
         if is_outside_project(path):

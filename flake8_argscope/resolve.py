@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from typing import TYPE_CHECKING
 
 from flake8_argscope import known
 from flake8_argscope.defs import Defs
@@ -19,6 +20,12 @@ from flake8_argscope.symbols import (
 )
 from flake8_argscope.tensorpack import EXTRA_API, UNKNOWN_PATCH, Patches
 
+if TYPE_CHECKING:
+    from flake8_argscope.checker import Config
+    from flake8_argscope.frames import Binding, ScopeNode
+    from flake8_argscope.project import Project
+    from flake8_argscope.symbols import Symbol, Target
+
 _BUILTINS = frozenset(dir(builtins))
 
 
@@ -26,19 +33,20 @@ class Resolver:
     """Resolution for one module. Frames know their resolver, so a symbol found in another
     project module is resolved, classified and evaluated by that module's resolver."""
 
-    def __init__(self, tree: ast.Module, config, project=None, current=None, source=None):
+    def __init__(self, tree: ast.Module, config: Config, project: Project | None = None,
+                 current: tuple[str, bool] | None = None, source: str | None = None) -> None:
         self.tree = tree
         # the text, when known, lets whole-tree scans be skipped: most files never call
         # add_arg_scope(f) or enable_argscope_for_module(...)
         self.source = source
         self._walrus = source is None or ":=" in source  # frames must look into expressions
-        self._module_names: dict = {}
-        self._paths: dict = {}
+        self._module_names: dict[str, Symbol] = {}
+        self._paths: dict[tuple[str, bool, int], Target] = {}
         self.config = config
         self.project = project
         self.current = current  # (dotted module name, is_package) when known
         self.frames: dict[int, Frame] = {}
-        self._busy: set = set()
+        self._busy: set[tuple[object, ...]] = set()
         self.api_overrides = dict(config.api_paths)
         self.extra_ops = config.scoped_ops
         self.defs = Defs(self)
@@ -46,7 +54,7 @@ class Resolver:
         self.module_frame = self.frame_for(tree, None)
 
     # ------------------------------------------------------------ frames
-    def frame_for(self, node, parent: Frame | None) -> Frame:
+    def frame_for(self, node: ScopeNode, parent: Frame | None) -> Frame:
         owner = parent.resolver if parent is not None else self
         if owner is not self:
             return owner.frame_for(node, parent)
@@ -58,15 +66,16 @@ class Resolver:
         return frame
 
     # ------------------------------------------------------------ names
-    def resolve_name(self, name: str, frame: Frame, shadow=frozenset()):
+    def resolve_name(self, name: str, frame: Frame,
+                     shadow: frozenset[str] = frozenset()) -> Symbol:
         if name in shadow:
             return UNKNOWN
         if frame.resolver is not self:
             return frame.resolver.resolve_name(name, frame, shadow)
         return self._resolve_name(name, frame)
 
-    def _resolve_name(self, name: str, frame: Frame):
-        f = frame
+    def _resolve_name(self, name: str, frame: Frame) -> Symbol:
+        f: Frame | None = frame
         first = True
         while f is not None:
             if name in f.declared_global and not f.is_module:
@@ -86,7 +95,7 @@ class Resolver:
             return Builtin(name)
         return UNKNOWN
 
-    def _star_lookup(self, name):
+    def _star_lookup(self, name: str) -> Path | None:
         stars = self.module_frame.bindings.get("*")
         if not stars:
             return UNKNOWN
@@ -119,7 +128,7 @@ class Resolver:
             return False
         return not name.startswith("_") and name in self.module_frame.bindings
 
-    def deref(self, sym, force=False):
+    def deref(self, sym: Symbol, force: bool | str = False) -> Symbol:
         """A Path into a project module -> the symbol that module binds there.
 
         Without ``force`` only modules that can define ops or scopes (their text mentions
@@ -140,7 +149,7 @@ class Resolver:
         if project.is_module(sym.path):
             return sym  # a (sub)module: attributes are looked up in it later
         model, rest = project.split(sym.path, force)
-        if model is None:
+        if model is None or rest is None:  # (rest is None only when model is)
             return sym
         project._depth += 1
         try:
@@ -155,7 +164,7 @@ class Resolver:
         finally:
             project._depth -= 1
 
-    def _from_bindings(self, name: str, frame: Frame):
+    def _from_bindings(self, name: str, frame: Frame) -> Symbol:
         bindings = frame.bindings[name]
         if frame.is_module:
             # module-level names mean the same everywhere in the file: resolve once
@@ -167,8 +176,8 @@ class Resolver:
             return UNKNOWN
         return self._one_binding(bindings[0], frame)
 
-    def _module_binding(self, name, bindings, frame):
-        syms = []
+    def _module_binding(self, name: str, bindings: list[Binding], frame: Frame) -> Symbol:
+        syms: list[Symbol] = []
         for b in bindings:
             key = (id(frame), name, b.line)
             if key in self._busy:
@@ -195,7 +204,7 @@ class Resolver:
             return syms[-1]
         return UNKNOWN
 
-    def _identity(self, sym):
+    def _identity(self, sym: Symbol) -> str | Api | tuple[str, str] | None:
         if isinstance(sym, Path):
             t = self.lookup_path(sym.path, sym)
             if isinstance(t, Op):
@@ -203,7 +212,7 @@ class Resolver:
             return t if isinstance(t, (Api,)) else ("path", sym.path)
         return None
 
-    def _one_binding(self, b, frame):
+    def _one_binding(self, b: Binding, frame: Frame) -> Symbol:
         kind = b.kind
         if kind in ("import", "from"):
             if b.path is None:
@@ -224,13 +233,13 @@ class Resolver:
                 self._busy.discard(key)
         return UNKNOWN
 
-    def _relative(self, b, frame):
+    def _relative(self, b: Binding, frame: Frame) -> Path | None:
         if self.project is None:
             return UNKNOWN
         path = self.project.absolute(b.level, b.module, self.current)
         return Path(path, b.line, True) if path else UNKNOWN
 
-    def _assigned(self, node, frame):
+    def _assigned(self, node: ast.Assign | ast.AnnAssign, frame: Frame) -> Symbol:
         value = node.value
         if isinstance(value, (ast.Name, ast.Attribute)):
             return self.resolve_expr(value, frame)
@@ -252,7 +261,8 @@ class Resolver:
             # analysis knows which defs are factories, and a wrong "dict" would mean ASC404
         return UNKNOWN
 
-    def resolve_expr(self, node, frame: Frame, shadow=frozenset()):
+    def resolve_expr(self, node: ast.expr, frame: Frame,
+                     shadow: frozenset[str] = frozenset()) -> Symbol:
         if isinstance(node, ast.Name):
             return self.resolve_name(node.id, frame, shadow)
         if isinstance(node, ast.Attribute):
@@ -269,7 +279,8 @@ class Resolver:
         return UNKNOWN
 
     # ------------------------------------------------------------ classification
-    def target_of(self, node, frame: Frame, shadow=frozenset(), force=False):
+    def target_of(self, node: ast.expr, frame: Frame, shadow: frozenset[str] = frozenset(),
+                  force: bool = False) -> Target:
         """What the expression ``node`` is (``classify`` of its symbol); ``force`` parses
         the project module it leads to whatever that module's text says."""
         sym = self.resolve_expr(node, frame, shadow)
@@ -277,14 +288,14 @@ class Resolver:
             sym = frame.resolver.deref(sym, force=True)
         return self.classify(sym)
 
-    def lookup_path(self, path: str, sym: Path | None = None):
+    def lookup_path(self, path: str, sym: Path | None = None) -> Target:
         key = (path, sym.from_import, sym.line) if sym is not None else (path, False, 0)
         found = self._paths.get(key, self)
         if found is self:
             found = self._paths[key] = self._lookup_path(path, sym)
-        return found
+        return found  # type: ignore[return-value]  # self: the sentinel for "not cached yet"
 
-    def _lookup_path(self, path: str, sym: Path | None = None):
+    def _lookup_path(self, path: str, sym: Path | None = None) -> Target:
         path = known.normalise(path)
         if path in self.api_overrides:
             return self.api_overrides[path]
@@ -296,7 +307,7 @@ class Resolver:
         if patched is UNKNOWN_PATCH:
             return None
         if patched is not None:
-            return patched
+            return patched  # type: ignore[return-value]  # not UNKNOWN_PATCH (returned above)
         if self.project is not None and not known.is_library_path(path):
             found = self.deref(sym if sym is not None and sym.path == path else Path(path))
             if found is not UNKNOWN and not (isinstance(found, Path) and found.path == path):
@@ -305,7 +316,7 @@ class Resolver:
                 return None
         return known.lookup(path)
 
-    def classify(self, sym):
+    def classify(self, sym: Symbol) -> Target:
         """Symbol -> Op | Partial | Api | Factory | Unscoped | LocalOp | PlainFunc |
         ScopeRef | Builtin | None (see ``symbols``)."""
         if sym is None:

@@ -9,7 +9,22 @@ defs, ``LocalOp`` / ``PlainFunc``; a ``ScopeRef`` or ``Builtin`` stays itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flake8_argscope.record import Frozen
+
+if TYPE_CHECKING:
+    import ast
+    from typing import Union
+
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.known import Api, Factory, Op, Partial, Unscoped
+
+    # what ``Resolver.resolve_expr`` gives (None: unknown)
+    Symbol = Union["Path", "LocalDef", "Wrapped", "ScopeRef", "Builtin", None]
+    # what ``Resolver.classify`` gives (None: unknown)
+    Target = Union[Op, Partial, Api, Factory, Unscoped, "LocalOp", "PlainFunc", "ScopeRef",
+                   "Builtin", None]
 
 UNKNOWN = None
 
@@ -19,26 +34,33 @@ class Path(Frozen):
     import (0: attribute access at use time)."""
 
     __slots__ = _fields = _cmp = ("path", "line", "from_import")
+    path: str
+    line: int
+    from_import: bool
 
-    def __init__(self, path, line=0, from_import=False):  # hot: no generic init
+    def __init__(self, path: str, line: int = 0,
+                 from_import: bool = False) -> None:  # hot: no generic init
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "line", line)
         object.__setattr__(self, "from_import", from_import)
 
-    def _key(self):
+    def _key(self) -> tuple[object, ...]:
         return (Path, self.path, self.line, self.from_import)
 
 
 class Builtin(Frozen):
     __slots__ = _fields = _cmp = ("name",)
+    name: str
 
 
 class LocalDef(Frozen):
     """A def of this file or of a project module, with the frame it lives in."""
 
     __slots__ = _fields = _cmp = ("node", "frame")
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    frame: Frame
 
-    def _key(self):
+    def _key(self) -> tuple[object, ...]:
         return (LocalDef, id(self.node))
 
 
@@ -48,8 +70,12 @@ class Wrapped(Frozen):
     __slots__ = _fields = ("registry", "inner", "node", "frame")
     _defaults = {"frame": None}
     _cmp = ("registry", "inner")
+    registry: str
+    inner: Symbol
+    node: ast.Call
+    frame: Frame  # given wherever the resolver makes one
 
-    def _key(self):
+    def _key(self) -> tuple[object, ...]:
         return (Wrapped, self.registry, id(self.node))
 
 
@@ -58,8 +84,9 @@ class ScopeRef(Frozen):
     assign node)."""
 
     __slots__ = _fields = _cmp = ("binding_node",)
+    binding_node: ast.withitem | ast.Assign | ast.AnnAssign
 
-    def _key(self):
+    def _key(self) -> tuple[object, ...]:
         return (ScopeRef, id(self.binding_node))
 
 
@@ -67,6 +94,7 @@ class LocalOp(Frozen):
     """An op defined in the project (scope-enabled by a decorator or wrapper call)."""
 
     __slots__ = _fields = _cmp = ("op",)
+    op: Op
 
 
 class PlainFunc(Frozen):
@@ -75,3 +103,6 @@ class PlainFunc(Frozen):
 
     __slots__ = _fields = _cmp = ("name", "path", "registered")
     _defaults = {"registered": None}
+    name: str
+    path: str
+    registered: Op | None

@@ -10,10 +10,15 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from flake8_argscope import known
 from flake8_argscope.known import TENSORPACK, Api, Op, Unscoped, op_from_def
 from flake8_argscope.syntax import final_name
+
+if TYPE_CHECKING:
+    from flake8_argscope.resolve import Resolver
+    from flake8_argscope.symbols import Path
 
 TF_LAYERS_MODULES = ("tensorflow.layers", "tensorflow.compat.v1.layers")
 # convert_to_tflayer_args is in no __all__ (models/tflayer.py:12): reachable only as a
@@ -39,11 +44,12 @@ class _UnknownPatch:
 UNKNOWN_PATCH = _UnknownPatch()
 
 
-def _is_str_const(node) -> bool:
+def _is_str_const(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
-def function_op(node: ast.FunctionDef | None, name: str, known_sig: bool = True) -> Op:
+def function_op(node: ast.FunctionDef | ast.AsyncFunctionDef | None, name: str,
+                known_sig: bool = True) -> Op:
     """A function made scope-enabled by enable_argscope_for_function: keyed by its
     ``__name__``; ``node`` None when its def is not visible (signature unknown)."""
     key = f"{TENSORPACK}:{name}"
@@ -53,15 +59,16 @@ def function_op(node: ast.FunctionDef | None, name: str, known_sig: bool = True)
     return op_from_def(node, TENSORPACK, key, use_scope=FUNCTION)
 
 
-def layer_op(node, layer_call: ast.Call, tflayer, other: bool) -> Op:
+def layer_op(node: ast.FunctionDef | ast.AsyncFunctionDef, layer_call: ast.Call,
+             tflayer: ast.expr | None, other: bool) -> Op:
     """A ``@layer_register(...)`` def; ``tflayer`` its ``@convert_to_tflayer_args(...)``
     decorator (or None); ``other``: some decorator we cannot see into."""
     use_scope: object = True
     for kw in layer_call.keywords:
         if kw.arg == "use_scope":
             use_scope = kw.value.value if isinstance(kw.value, ast.Constant) else "?"
-    override: tuple = ()
-    legacy: tuple = ()
+    override: tuple[str, ...] = ()
+    legacy: tuple[str, ...] = ()
     if tflayer is not None and isinstance(tflayer, ast.Call):
         # convert_to_tflayer_args(args_names, name_mapping): positional or keyword
         given = dict(zip(("args_names", "name_mapping"), tflayer.args))
@@ -70,12 +77,13 @@ def layer_op(node, layer_call: ast.Call, tflayer, other: bool) -> Op:
         mapping = given.get("name_mapping")
         if isinstance(names, (ast.List, ast.Tuple)) and all(
                 _is_str_const(e) for e in names.elts):
-            override = tuple(e.value for e in names.elts)
+            # str constants (checked above): mypy cannot narrow list items
+            override = tuple(e.value for e in names.elts)  # type: ignore[attr-defined]
         else:
             other = True  # unknown args_names: which positionals win is unknown
         if isinstance(mapping, ast.Dict) and all(
                 k is not None and _is_str_const(k) for k in mapping.keys):
-            legacy = tuple(k.value for k in mapping.keys)
+            legacy = tuple(k.value for k in mapping.keys)  # type: ignore[union-attr]  # same
         else:
             other = True  # unknown renames: accepted keywords are unknown
         # the new name must still be a parameter, else the call raises TypeError
@@ -98,11 +106,12 @@ class Patches:
     plain function. A call we cannot place (inside a def, an ``if``...) may or may not have
     run: the module's functions are then unknown."""
 
-    def __init__(self, resolver):
+    def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
-        self._calls: list | None = None  # (line, modules | None, at module level)
+        # (line, modules | None, at module level)
+        self._calls: list[tuple[int, frozenset[str] | None, bool]] | None = None
 
-    def _collect(self, calls: list) -> None:
+    def _collect(self, calls: list[tuple[int, frozenset[str] | None, bool]]) -> None:
         from flake8_argscope.symbols import Path
 
         resolver = self.resolver
@@ -129,13 +138,13 @@ class Patches:
             calls.append((call.lineno, frozenset(mods), certain))
 
     @property
-    def calls(self) -> list:
+    def calls(self) -> list[tuple[int, frozenset[str] | None, bool]]:
         if self._calls is None:
             self._calls = []  # filled in place: a lookup while collecting sees what is known
             self._collect(self._calls)
         return self._calls
 
-    def lookup(self, path: str, sym):
+    def lookup(self, path: str, sym: Path | None) -> Op | Unscoped | _UnknownPatch | None:
         """What a patch makes of ``path``: an Op, Unscoped, UNKNOWN_PATCH, or None (no
         patch applies)."""
         calls = self.calls
@@ -162,7 +171,7 @@ class Patches:
         return any(certain for _line, _mods, certain in self.calls)
 
 
-def maybe_patched_elsewhere(resolver, target: Unscoped) -> bool:
+def maybe_patched_elsewhere(resolver: Resolver, target: Unscoped) -> bool:
     """A tf.layers function in a tensorpack argscope: ``enable_argscope_for_module``
     patches the module for the whole process, so without a module-level patch in this
     file another module may have patched it (§3.4)."""

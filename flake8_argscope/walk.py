@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections import deque
+from typing import TYPE_CHECKING
 
 from flake8_argscope import known, rules
 from flake8_argscope.frames import COMP_NODES
@@ -23,6 +24,14 @@ from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, Fil
 from flake8_argscope.symbols import LocalOp, Path, PlainFunc
 from flake8_argscope.syntax import final_name, unparse
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from flake8_argscope.checker import Config
+    from flake8_argscope.frames import Frame, ScopeNode
+    from flake8_argscope.model.arguments import ArgScopeCall
+    from flake8_argscope.rules.registry import Rule
+
 # calls whose result may be discarded by mistake (ASC303): only these are resolved
 _WRAPPER_NAMES = frozenset({"add_arg_scope", "enable_argscope_for_function"})
 _COMP_TYPES = frozenset(COMP_NODES)
@@ -34,12 +43,12 @@ _EXPR_TYPES = frozenset(
     and not getattr(cls, "__deprecated__", False)
     and cls.__name__ not in ("Num", "Str", "Bytes", "NameConstant", "Ellipsis", "Index",
                              "ExtSlice", "Suite", "Param", "AugLoad", "AugStore"))
-_CHILD_FIELDS: dict = {}
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _NOT_CHILDREN = frozenset({"ctx", "op", "id", "attr", "arg", "kind", "conversion", "is_async",
                            "format_spec", "type_comment"})
 
 
-def _child_fields(cls) -> tuple:
+def _child_fields(cls: type[ast.AST]) -> tuple[str, ...]:
     """Fields of an expression node type that may hold sub-expressions (cached: the walk
     over every expression is the plugin's hot loop)."""
     fields = _CHILD_FIELDS.get(cls)
@@ -50,7 +59,8 @@ def _child_fields(cls) -> tuple:
 
 
 class Walker:
-    def __init__(self, tree: ast.Module, config, filename=None, source=None):
+    def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
+                 source: str | None = None) -> None:
         self.tree = tree
         self.config = config
         project = Project(filename, config)
@@ -58,18 +68,21 @@ class Walker:
                                  source=source)
         self.builder = ScopeBuilder(self.resolver, self._on_scope_entry)
         self.hooks = rules.by_hook(config.enabled)
-        self.findings: list = []  # (line, col, message)
-        self.sites: list = []
-        self._queue: deque = deque()
-        self._dynamic: list = []  # frames' nodes that enter an arg_scope outside a with
-        self.bare_calls: set = set()  # (id(block), final name) of unresolved keyword-less calls
+        self.findings: list[tuple[int, int, str]] = []  # (line, col, message)
+        self.sites: list[CallSite] = []
+        # (body, frame, block) still to walk
+        self._queue: deque[tuple[list[ast.stmt], Frame, ast.AST]] = deque()
+        # frames' nodes that enter an arg_scope outside a with
+        self._dynamic: list[ScopeNode] = []
+        # (id(block), final name) of unresolved keyword-less calls
+        self.bare_calls: set[tuple[int, str]] = set()
         self._names = known.table_names() | frozenset(
             p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
         self._patched = source is None or "enable_argscope_for_module" in source
-        self._global_names: frozenset | None = None
+        self._global_names: frozenset[str] | None = None
 
     @property
-    def global_names(self) -> frozenset:
+    def global_names(self) -> frozenset[str]:
         """Names some function declares ``global``: their module value can change."""
         if self._global_names is None:
             self._global_names = frozenset(
@@ -78,7 +91,7 @@ class Walker:
         return self._global_names
 
     # ============================================================ driver
-    def run(self) -> list:
+    def run(self) -> list[tuple[int, int, str]]:
         self._queue.append((self.tree.body, self.resolver.module_frame, self.tree))
         while self._queue:
             body, frame, block = self._queue.popleft()
@@ -88,7 +101,7 @@ class Walker:
             self.findings = [f for f in self.findings if not self._in_dynamic(f)]
         return self.findings
 
-    def _in_dynamic(self, finding) -> bool:
+    def _in_dynamic(self, finding: tuple[int, int, str]) -> bool:
         """Call-site findings inside a function that enters scopes dynamically."""
         line, _col, message = finding
         if message[:6] not in rules.CALL_SITE_CODES:
@@ -100,20 +113,22 @@ class Walker:
                 return True
         return False
 
-    def _apply(self, rule_list, ctx) -> None:
+    def _apply(self, rule_list: tuple[Rule, ...], ctx: object) -> None:
         for rule in rule_list:
             for node, fields in rule.check(ctx):
                 self.findings.append((node.lineno, node.col_offset, rule.render(fields)))
 
-    def _on_scope_entry(self, entry) -> None:
+    def _on_scope_entry(self, entry: ArgScopeCall) -> None:
         self._apply(self.hooks[Hook.SCOPE_ENTRY], entry)
 
     # ============================================================ statements
-    def walk_body(self, body, frame, scopes, block):
+    def walk_body(self, body: list[ast.stmt], frame: Frame, scopes: Scopes,
+                  block: ast.AST) -> None:
         for stmt in body:
             self.walk_stmt(stmt, frame, scopes, block)
 
-    def walk_stmt(self, stmt, frame, scopes, block):
+    def walk_stmt(self, stmt: Any, frame: Frame, scopes: Scopes, block: ast.AST) -> None:
+        # ``stmt``: an ast.stmt, partly dispatched on type(): mypy cannot narrow through ``t``
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for d in stmt.decorator_list:
                 self.visit_expr(d, frame, scopes, block)
@@ -161,7 +176,8 @@ class Walker:
             return
         self._walk_fields(stmt, frame, scopes, block)
 
-    def _walk_fields(self, stmt, frame, scopes, block):
+    def _walk_fields(self, stmt: ast.stmt, frame: Frame, scopes: Scopes,
+                     block: ast.AST) -> None:
         """Any other statement: its expressions, then its bodies, in field order."""
         for _name, value in ast.iter_fields(stmt):
             if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
@@ -183,15 +199,18 @@ class Walker:
             elif isinstance(value, ast.expr):
                 self.visit_expr(value, frame, scopes, block)
 
-    def _visit_defaults(self, args, frame, scopes, block):
+    def _visit_defaults(self, args: ast.arguments, frame: Frame, scopes: Scopes,
+                        block: ast.AST) -> None:
         for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
             self.visit_expr(d, frame, scopes, block)
 
     # ============================================================ expressions
-    def visit_expr(self, node, frame, scopes, block, shadow=frozenset(), skip_self=False):
+    def visit_expr(self, node: ast.expr, frame: Frame, scopes: Scopes, block: ast.AST,
+                   shadow: frozenset[str] = frozenset(), skip_self: bool = False) -> None:
         """Every call in the expression; lambdas are queued as their own frame,
         comprehension targets shadow outer names inside them. (The hot loop.)"""
-        stack = [node]
+        # expression and keyword nodes, dispatched on type(): mypy cannot narrow through ``t``
+        stack: list[Any] = [node]
         push = stack.append
         pop = stack.pop
         expr_types = _EXPR_TYPES
@@ -222,7 +241,10 @@ class Walker:
                 elif type(value) in expr_types:
                     push(value)
 
-    def _visit_comprehension(self, n, frame, scopes, block, shadow):
+    def _visit_comprehension(self, n: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp,
+                             frame: Frame, scopes: Scopes, block: ast.AST,
+                             shadow: frozenset[str]) -> None:
+        inner: set[str] | frozenset[str]
         inner = set(shadow)
         for gen in n.generators:
             inner.update(t.id for t in ast.walk(gen.target) if isinstance(t, ast.Name))
@@ -237,7 +259,7 @@ class Walker:
                 self.visit_expr(sub, frame, scopes, block, inner)
 
     # ============================================================ calls
-    def _uninteresting(self, func, scopes) -> bool:
+    def _uninteresting(self, func: ast.Attribute, scopes: Scopes) -> bool:
         """``lib.module.f(...)`` where ``f`` is no name any table knows: a library function
         no rule is about (unless an active scope lists an op of that name: ASC302). Most
         calls of a file are such; skipping their resolution is the plugin's main saving."""
@@ -262,7 +284,8 @@ class Walker:
             return False  # a project module: its functions may be ops
         return not scopes.names_listed(func.attr)
 
-    def check_call(self, call, frame, scopes, block, shadow):
+    def check_call(self, call: ast.Call, frame: Frame, scopes: Scopes, block: ast.AST,
+                   shadow: frozenset[str]) -> None:
         if not call.keywords and not scopes.active():
             # every rule needs a keyword (ASC101/201) or an active scope (the rest); only
             # remember the name, so that ASC101 never claims "every call" past this one
@@ -281,7 +304,8 @@ class Walker:
         if target is None:
             return
         partial = None
-        bound: tuple = ()
+        op: Op | None
+        bound: tuple[str, ...] = ()
         if isinstance(target, Partial):
             partial, op, bound = target, target.target, target.bound
         elif isinstance(target, LocalOp):

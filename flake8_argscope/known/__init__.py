@@ -11,6 +11,15 @@ from __future__ import annotations
 from flake8_argscope.record import Frozen
 import sys
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ast
+    from types import ModuleType
+    from typing import Any, Union
+
+    # a library fact about a dotted path
+    Fact = Union["Op", "Partial", "Api", "Factory", "Unscoped"]
 
 SLIM = "tf_slim"
 CONTRIB = "tf_contrib"
@@ -99,6 +108,19 @@ class Op(Frozen):
                  "signature_known": True, "use_scope": True, "positional_override": (),
                  "legacy_kwargs": (), "tflayer": False, "aliases": ()}
     _cmp = _fields[:-1]
+    registry: str | None  # None: an op named by --argscope-scoped-ops
+    key: str
+    name: str
+    params: tuple[str, ...]
+    kwonly: tuple[str, ...]
+    varargs: bool
+    varkw: bool
+    signature_known: bool
+    use_scope: object  # as written (True, False, None), "?" (unknown) or tensorpack.FUNCTION
+    positional_override: tuple[str, ...]
+    legacy_kwargs: tuple[str, ...]
+    tflayer: bool
+    aliases: tuple[str, ...]
 
     def rejects(self, kw: str) -> bool:
         """Certainly no parameter ``kw`` (False when the signature is unknown)."""
@@ -107,7 +129,8 @@ class Op(Frozen):
         return not (kw in self.params or kw in self.kwonly or kw in self.legacy_kwargs)
 
 
-def op_from_def(node, registry, key, known_sig=True, **extra) -> Op:
+def op_from_def(node: ast.FunctionDef | ast.AsyncFunctionDef, registry: str | None, key: str,
+                known_sig: bool = True, **extra: Any) -> Op:
     """The Op a ``def`` (ast) makes, its signature read from the parameters."""
     args = node.args
     fields = dict(
@@ -123,31 +146,40 @@ class Partial(Frozen):
     """``slim.relu`` & co.: functools.partial of a scoped op; not itself scope-enabled."""
 
     __slots__ = _fields = _cmp = ("registry", "name", "target", "bound")
+    registry: str
+    name: str
+    target: Op
+    bound: tuple[str, ...]
 
 
 class Api(Frozen):
     """A function of the arg_scope API itself (arg_scope, add_arg_scope, argscope, ...)."""
 
     __slots__ = _fields = _cmp = ("registry", "name")
+    registry: str
+    name: str
 
 
 class Factory(Frozen):
     """A library function that returns a scope dict (``vgg_arg_scope()``...)."""
 
     __slots__ = _fields = _cmp = ("registry", "path")
+    registry: str
+    path: str
 
 
 class Unscoped(Frozen):
     """A library function that is certainly not scope-enabled."""
 
     __slots__ = _fields = _cmp = ("path",)
+    path: str
 
     @property
     def name(self) -> str:
         return self.path.rsplit(".", 1)[-1]
 
 
-def _load():
+def _load() -> ModuleType:
     from flake8_argscope.known import _tables as t
 
     return t
@@ -179,7 +211,7 @@ def _op_from_key(key: str) -> Op:
     )
 
 
-def _entry(path: str):
+def _entry(path: str) -> Op | Partial | None:
     t = _load()
     if path in t.OPS:
         return _op_from_key(path)
@@ -197,7 +229,7 @@ def _entry(path: str):
 
 
 @lru_cache(maxsize=None)
-def table_names() -> frozenset:
+def table_names() -> frozenset[str]:
     """Final names of every path the tables know (ops, aliases, partials, API, factories)."""
     t = _load()
     paths = list(t.PATHS) + list(t.API) + list(t.FACTORIES)
@@ -205,7 +237,7 @@ def table_names() -> frozenset:
 
 
 @lru_cache(maxsize=4096)
-def lookup(path: str):
+def lookup(path: str) -> Fact | None:
     """Dotted path (``tensorflow.contrib.slim.conv2d``) -> Op | Partial | Api | Factory |
     Unscoped | None (unknown: stay silent)."""
     t = _load()

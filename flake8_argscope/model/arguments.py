@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import ast
 import enum
+from typing import TYPE_CHECKING
 
 from flake8_argscope import tensorpack
 from flake8_argscope.known import SCOPE_READING, TENSORPACK, Api, Factory, Op, Partial, Unscoped
 from flake8_argscope.record import Frozen
 from flake8_argscope.symbols import Builtin, LocalOp, PlainFunc, ScopeRef
+
+if TYPE_CHECKING:
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.model.builder import ScopeBuilder
+    from flake8_argscope.resolve import Resolver
+    from flake8_argscope.symbols import Target
 
 
 class FirstArg(enum.Enum):
@@ -50,6 +57,11 @@ class Element(Frozen):
 
     __slots__ = _fields = ("node", "kind", "op", "reason", "target")
     _defaults = {"op": None, "reason": None, "target": None}
+    node: ast.expr
+    kind: ElementKind
+    op: Op | None
+    reason: NotScoped | None
+    target: Target
 
 
 class ArgScopeCall(Frozen):
@@ -58,11 +70,18 @@ class ArgScopeCall(Frozen):
     (empty unless the shape is a list or one op)."""
 
     __slots__ = _fields = ("call", "registry", "first", "shape", "keywords", "elements")
+    call: ast.Call
+    registry: str
+    first: ast.expr
+    shape: FirstArg
+    keywords: list[ast.keyword]  # each with its ``arg`` (``**d`` is not among them)
+    elements: list[Element]
 
     @property
-    def ops(self) -> list:
+    def ops(self) -> list[tuple[ast.expr, Op]]:
         """(element node, Op) for every element that is an op of this registry."""
-        return [(e.node, e.op) for e in self.elements if e.kind is ElementKind.OP]
+        return [(e.node, e.op)  # type: ignore[misc]  # an OP element has its op
+                for e in self.elements if e.kind is ElementKind.OP]
 
 
 _BAD_LITERALS = (ast.Set, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.Constant,
@@ -70,7 +89,8 @@ _BAD_LITERALS = (ast.Set, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.Constan
 _FUNCTIONS = (Op, Partial, Unscoped, PlainFunc, LocalOp, Api, Factory)
 
 
-def first_arg_shape(builder, first, frame, registry) -> FirstArg:
+def first_arg_shape(builder: ScopeBuilder, first: ast.expr, frame: Frame,
+                    registry: str) -> FirstArg:
     """slim takes a list, tuple or dict (arg_scope.py:132-164); tensorpack a layer or a
     list of layers (tfutils/argscope.py:36-41)."""
     tensorpack_ = registry == TENSORPACK
@@ -111,7 +131,8 @@ def first_arg_shape(builder, first, frame, registry) -> FirstArg:
     return FirstArg.UNKNOWN
 
 
-def classify_element(resolver, elt, target, registry) -> Element:
+def classify_element(resolver: Resolver, elt: ast.expr, target: Target,
+                     registry: str) -> Element:
     """What entering ``registry``'s scope makes of one op-list element."""
     op = target.op if isinstance(target, LocalOp) else target if isinstance(target, Op) else None
     if isinstance(target, PlainFunc) and target.registered is not None:

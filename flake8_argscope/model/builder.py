@@ -10,6 +10,7 @@ factories (evaluated with the parameters the call fixes).
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope import known
 from flake8_argscope.known import (
@@ -26,6 +27,20 @@ from flake8_argscope.project import FACTORY
 from flake8_argscope.symbols import Builtin, LocalDef, Path, ScopeRef
 from flake8_argscope.syntax import final_name, is_literal
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Optional
+
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.model.factories import FactoryDef
+    from flake8_argscope.model.scopes import Wild
+    from flake8_argscope.resolve import Resolver
+    from flake8_argscope.symbols import Target
+
+    # a factory's parameters -> the literal the call fixes (None: not certain); None outside
+    # factories
+    Env = Optional[dict[str, Optional[ast.expr]]]
+
 MAX_FACTORY_DEPTH = 8
 _NON_SCOPE_APIS = API_NAMES - SCOPE_ENTERING
 
@@ -34,15 +49,17 @@ class ScopeBuilder:
     """Scope semantics for one linted file. ``on_entry`` receives every ArgScopeCall the
     walker enters (not those evaluated inside factories): the scope-entry rules judge it."""
 
-    def __init__(self, resolver, on_entry):
+    def __init__(self, resolver: Resolver, on_entry: Callable[[ArgScopeCall], None]) -> None:
         self.resolver = resolver
         self.on_entry = on_entry
-        self.snapshots: dict = {}  # id(withitem | assign) -> (registry, Scope)
-        self._factories: dict = {}
+        # id(withitem | assign) -> (registry, Scope)
+        self.snapshots: dict[int, tuple[str | None, Scope]] = {}
+        self._factories: dict[int, FactoryDef | None] = {}  # id(def node) -> factory
 
     # ------------------------------------------------------------ with items
-    def apply_item(self, item, with_node, scopes: Scopes, frame, env=None, depth=0,
-                   report=True) -> Scopes:
+    def apply_item(self, item: ast.withitem, with_node: ast.With | ast.AsyncWith,
+                   scopes: Scopes, frame: Frame, env: Env = None, depth: int = 0,
+                   report: bool = True) -> Scopes:
         """The scopes inside ``with_node`` after its item ``item``."""
         expr = item.context_expr
         resolver = self.resolver
@@ -64,7 +81,7 @@ class ScopeBuilder:
             return scopes
         return all_unknown(with_node.lineno)
 
-    def _inert(self, target, func_node, frame) -> bool:
+    def _inert(self, target: Target, func_node: ast.expr, frame: Frame) -> bool:
         """A context manager that certainly does not enter an arg_scope."""
         if isinstance(target, (Builtin, Unscoped, Op, Partial, Factory)):
             return True
@@ -77,29 +94,31 @@ class ScopeBuilder:
             return known.is_outside_project(known.normalise(sym.path))
         return False
 
-    def _from_library_star(self, node, frame) -> bool:
+    def _from_library_star(self, node: ast.expr, frame: Frame) -> bool:
         """A name bound nowhere but by star imports of library modules only (tensorpack's
         examples use ``from tensorpack import *``): a library object (TowerContext,
         freeze_variables...). The tables know every library function that enters a scope."""
         if not isinstance(node, ast.Name):
             return False
-        f = frame
+        f: Frame | None = frame
         while f is not None:
             if f.binds(node.id):
                 return False
             f = f.parent
         stars = self.resolver.module_frame.bindings.get("*")
         return bool(stars) and all(
-            b.path is not None and known.is_library_path(b.path) for b in stars)
+            b.path is not None and known.is_library_path(b.path)
+            for b in stars)  # type: ignore[union-attr]  # not None: bool(stars) is True
 
     # ------------------------------------------------------------ arg_scope(...)
-    def enter_arg_scope(self, call, registry, with_node, scopes: Scopes, frame, env, depth,
-                        report) -> Scopes:
+    def enter_arg_scope(self, call: ast.Call, registry: str, with_node: ast.With | ast.AsyncWith,
+                        scopes: Scopes, frame: Frame, env: Env, depth: int,
+                        report: bool) -> Scopes:
         first_kw = "layers" if registry == TENSORPACK else "list_ops_or_scope"
         first = call.args[0] if call.args else None
-        kw_nodes = []
-        extra_wild = NONE
-        unpacked: list = []
+        kw_nodes: list[ast.keyword] = []  # each with its arg
+        extra_wild: Wild = NONE
+        unpacked: list[tuple[str, ast.expr]] = []
         for kw in call.keywords:
             if kw.arg is None:
                 pairs = self._literal_dict(kw.value, frame)
@@ -115,14 +134,16 @@ class ScopeBuilder:
             return scopes.with_scope(registry, unknown_scope(call.lineno))
         kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
                   for key, value in unpacked}
-        kwvals.update(
-            (kw.arg, self.make_kwval(kw.value, call.lineno, frame, env, with_node))
+        kwvals.update(  # (kw_nodes: keywords with an arg)
+            (cast(str, kw.arg), self.make_kwval(kw.value, call.lineno, frame, env, with_node))
             for kw in kw_nodes)
 
         shape = first_arg_shape(self, first, frame, registry)
         elements = []
         if shape is FirstArg.LIST or shape is FirstArg.SINGLE:
-            nodes = list(first.elts) if shape is FirstArg.LIST else [first]
+            # (LIST: ``first`` is a list or tuple display)
+            nodes = (list(cast("ast.List | ast.Tuple", first).elts) if shape is FirstArg.LIST
+                     else [first])
             for elt in nodes:
                 if isinstance(elt, ast.Starred):
                     continue  # unknown elements: merge below treats them as any op
@@ -148,18 +169,19 @@ class ScopeBuilder:
         listed = []
         if shape is not FirstArg.LIST and shape is not FirstArg.SINGLE:
             listed.append(ListedOp(None))
-        elif len(elements) < len(first.elts if shape is FirstArg.LIST else [first]):
+        elif len(elements) < len(cast("ast.List | ast.Tuple", first).elts
+                                 if shape is FirstArg.LIST else [first]):
             listed.append(ListedOp(None))  # a starred element
         for element in elements:
             if element.kind is ElementKind.OP:
-                listed.append(ListedOp(element.op.key, final_name(element.node)))
+                listed.append(ListedOp(cast(Op, element.op).key, final_name(element.node)))
             elif element.kind is ElementKind.UNKNOWN:
                 listed.append(ListedOp(None))
             # NOT_SCOPED / OTHER_REGISTRY raise at the with: nothing to merge
         new = merge(scopes.get_scope(registry), listed, kwvals, extra_wild, call.lineno)
         return scopes.with_scope(registry, new)
 
-    def _literal_dict(self, node, frame):
+    def _literal_dict(self, node: ast.expr, frame: Frame) -> list[tuple[str, ast.expr]] | None:
         """``**params`` in an arg_scope call where ``params`` is certainly a dict literal
         with string keys (``batch_norm_params = {'decay': 0.9, ...}``, bound once in this
         frame and never mutated): its (key, value node) pairs, else None."""
@@ -179,7 +201,8 @@ class ScopeBuilder:
             pairs.append((key.value, value))
         return pairs
 
-    def _unpacked_kwval(self, value, line, frame, env, with_node) -> KwVal:
+    def _unpacked_kwval(self, value: ast.expr, line: int, frame: Frame, env: Env,
+                        with_node: ast.With | ast.AsyncWith) -> KwVal:
         """A keyword from an unpacked dict: its value was evaluated where the dict was
         built, so only a literal (or a parameter fixed by the call site) is kept."""
         if is_literal(value):
@@ -190,7 +213,8 @@ class ScopeBuilder:
                 return kv
         return KwVal(None, line, frame, with_node)
 
-    def make_kwval(self, value, line, frame, env, with_node) -> KwVal:
+    def make_kwval(self, value: ast.expr, line: int, frame: Frame, env: Env,
+                   with_node: ast.With | ast.AsyncWith) -> KwVal:
         if env is None:
             return KwVal(value, line, frame, with_node)
         names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
@@ -208,7 +232,8 @@ class ScopeBuilder:
         return KwVal(value, line, frame, with_node)
 
     # ------------------------------------------------------------ scope dicts
-    def dict_value(self, expr, scopes: Scopes, frame, env, depth):
+    def dict_value(self, expr: ast.expr, scopes: Scopes, frame: Frame, env: Env,
+                   depth: int) -> tuple[str | None, Scope | None]:
         """(registry | None, Scope | None) of an expression known to be a scope dict."""
         if isinstance(expr, ast.Dict):
             if not expr.keys:
@@ -234,7 +259,7 @@ class ScopeBuilder:
                 return self._eval_factory(fdef, expr, scopes, depth + 1)
         return None, None
 
-    def local_factory(self, func_node, frame):
+    def local_factory(self, func_node: ast.expr, frame: Frame) -> FactoryDef | None:
         """The project factory ``func_node`` names, or None."""
         sym = self.resolver.resolve_expr(func_node, frame)
         if isinstance(sym, Path):
@@ -249,17 +274,20 @@ class ScopeBuilder:
             self._factories[key] = find_factory(self.resolver, sym)
         return self._factories[key]
 
-    def _eval_factory(self, fdef, call, scopes: Scopes, depth):
+    def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes,
+                      depth: int) -> tuple[str | None, Scope | None]:
         env = bind_params(fdef.node, call)
         cur = scopes
         for with_node, item in fdef.chain:
             cur = self.apply_item(item, with_node, cur, fdef.frame, env, depth, report=False)
         if fdef.as_item is not None:
-            target = self.resolver.target_of(fdef.as_item.context_expr.func, fdef.frame)
+            # find_factory made sure: as_item enters an arg_scope(...), else returns is a call
+            target = cast(Api, self.resolver.target_of(
+                cast(ast.Call, fdef.as_item.context_expr).func, fdef.frame))
             return target.registry, cur.get_scope(target.registry)
-        return self.dict_value(fdef.returns, cur, fdef.frame, env, depth)
+        return self.dict_value(cast(ast.Call, fdef.returns), cur, fdef.frame, env, depth)
 
-    def record_assigned_dict(self, stmt, frame, scopes: Scopes) -> None:
+    def record_assigned_dict(self, stmt: ast.Assign, frame: Frame, scopes: Scopes) -> None:
         """``sc = factory(...)``: remember the dict for a later ``arg_scope(sc)``."""
         if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
             return

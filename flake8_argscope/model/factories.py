@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import ast
 import copy
+from typing import TYPE_CHECKING
 
 from flake8_argscope.frames import SCOPE_NODES
 from flake8_argscope.known import Api
 from flake8_argscope.record import Frozen
 from flake8_argscope.syntax import is_literal
+
+if TYPE_CHECKING:
+    from typing import Union
+
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.resolve import Resolver
+    from flake8_argscope.symbols import LocalDef
+
+    # the with items around a statement, outermost first
+    Chain = tuple[tuple[Union[ast.With, ast.AsyncWith], ast.withitem], ...]
 
 
 class FactoryDef(Frozen):
@@ -18,13 +29,18 @@ class FactoryDef(Frozen):
     or ``returns`` the factory call it returns."""
 
     __slots__ = _fields = ("node", "frame", "chain", "as_item", "returns")
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    frame: Frame
+    chain: Chain
+    as_item: ast.withitem | None  # its context_expr is an arg_scope(...) call
+    returns: ast.Call | None
 
 
-def _returns(body) -> list:
+def _returns(body: list[ast.stmt]) -> list[tuple[ast.Return, Chain]]:
     """Every ``return`` of a def body (not of nested defs), with the with items around it."""
-    found: list = []
+    found: list[tuple[ast.Return, Chain]] = []
 
-    def walk(body, chain):
+    def walk(body: list[ast.stmt], chain: Chain) -> None:
         for stmt in body:
             if isinstance(stmt, SCOPE_NODES):
                 continue
@@ -47,7 +63,7 @@ def _returns(body) -> list:
     return found
 
 
-def find_factory(resolver, sym) -> FactoryDef | None:
+def find_factory(resolver: Resolver, sym: LocalDef) -> FactoryDef | None:
     """The factory a LocalDef is, if it certainly is one: a single ``return`` of an
     ``arg_scope(...) as name`` it is inside of, or of a call (maybe another factory)."""
     node = sym.node
@@ -77,19 +93,22 @@ def find_factory(resolver, sym) -> FactoryDef | None:
     return None
 
 
-def bind_params(fnode, call: ast.Call) -> dict:
+def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef,
+                call: ast.Call) -> dict[str, ast.expr | None]:
     """Parameter -> literal AST fixed by the call site (argument or untouched default),
     or None when the value is not certain."""
     args = fnode.args
     positional = [a.arg for a in args.posonlyargs + args.args]
-    env: dict = {name: None for name in positional + [a.arg for a in args.kwonlyargs]}
+    env: dict[str, ast.expr | None] = {
+        name: None for name in positional + [a.arg for a in args.kwonlyargs]}
     for extra in (args.vararg, args.kwarg):
         if extra is not None:
             env[extra.arg] = None
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
             k.arg is None for k in call.keywords):
         return env
-    given = {}
+    given: dict[str | None, ast.expr] = {}  # (no None key: returned above)
+    value: ast.expr | None
     for name, value in zip(positional, call.args):
         given[name] = value
     for kw in call.keywords:
@@ -105,15 +124,15 @@ def bind_params(fnode, call: ast.Call) -> dict:
 
 
 class _Subst(ast.NodeTransformer):
-    def __init__(self, env):
+    def __init__(self, env: dict[str, ast.expr | None]) -> None:
         self.env = env
 
-    def visit_Name(self, node):
+    def visit_Name(self, node: ast.Name) -> ast.expr | None:
         if node.id in self.env:
             return self.env[node.id]
         return node
 
 
-def substitute(value: ast.AST, env: dict) -> ast.AST:
+def substitute(value: ast.expr, env: dict[str, ast.expr | None]) -> ast.expr:
     """A copy of ``value`` with the names of ``env`` replaced by their values."""
     return _Subst(env).visit(copy.deepcopy(value))

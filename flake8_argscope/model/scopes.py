@@ -12,16 +12,26 @@ registry (tf_slim, tf.contrib, tensorpack, vendored copies) has its own stack: `
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flake8_argscope.record import Frozen, Record
+
+if TYPE_CHECKING:
+    import ast
+    from collections.abc import Set as AbstractSet
+    from typing import Union
+
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.known import Op
 
 
 class _All:
     """Every keyword (or every op)."""
 
-    def __contains__(self, item) -> bool:
+    def __contains__(self, item: object) -> bool:
         return True
 
-    def __or__(self, other):
+    def __or__(self, other: object) -> _All:
         return self
 
     __ror__ = __or__
@@ -30,12 +40,15 @@ class _All:
         return "ALL"
 
 
-ALL = _All()
-NONE = frozenset()
+ALL = _All()  # the only instance: tests for it use isinstance, which mypy can narrow
+NONE: frozenset[str] = frozenset()
+if TYPE_CHECKING:
+    # which keywords may be supplied: some names, or ALL
+    Wild = Union[frozenset[str], _All]
 
 
-def union(a, b):
-    if a is ALL or b is ALL:
+def union(a: AbstractSet[str] | _All, b: AbstractSet[str] | _All) -> Wild:
+    if isinstance(a, _All) or isinstance(b, _All):
         return ALL
     return frozenset(a) | frozenset(b)
 
@@ -47,8 +60,15 @@ class KwVal(Frozen):
     substitution, in which no name can change."""
 
     __slots__ = _fields = ("node", "line", "origin", "scope_node", "stable")
+    node: ast.expr | None
+    line: int
+    origin: Frame | None
+    scope_node: ast.With | ast.AsyncWith | None
+    stable: bool
 
-    def __init__(self, node, line, origin=None, scope_node=None, stable=False):
+    def __init__(self, node: ast.expr | None, line: int, origin: Frame | None = None,
+                 scope_node: ast.With | ast.AsyncWith | None = None,
+                 stable: bool = False) -> None:
         sa = object.__setattr__
         sa(self, "node", node)
         sa(self, "line", line)
@@ -63,8 +83,13 @@ class OpEntry(Record):
     arg_scope that set this entry."""
 
     __slots__ = _fields = ("known", "wild", "names", "line")
+    known: dict[str, KwVal]
+    wild: Wild
+    names: frozenset[str]
+    line: int
 
-    def __init__(self, known=None, wild=NONE, names=NONE, line=0):  # hot: no generic init
+    def __init__(self, known: dict[str, KwVal] | None = None, wild: Wild = NONE,
+                 names: frozenset[str] = NONE, line: int = 0) -> None:  # hot: no generic init
         self.known = {} if known is None else known
         self.wild = wild
         self.names = names
@@ -83,8 +108,12 @@ class Scope(Record):
     elements or dicts."""
 
     __slots__ = _fields = ("ops", "wild", "line")
+    ops: dict[str, OpEntry]
+    wild: Wild
+    line: int
 
-    def __init__(self, ops=None, wild=NONE, line=0):
+    def __init__(self, ops: dict[str, OpEntry] | None = None, wild: Wild = NONE,
+                 line: int = 0) -> None:
         self.ops = {} if ops is None else ops
         self.wild = wild
         self.line = line
@@ -110,9 +139,12 @@ class ListedOp(Frozen):
 
     __slots__ = _fields = ("key", "name")
     _defaults = {"name": ""}
+    key: str | None
+    name: str
 
 
-def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> Scope:
+def merge(parent: Scope, listed: list[ListedOp], kwargs: dict[str, KwVal], extra_wild: Wild,
+          line: int) -> Scope:
     """``with arg_scope([ops...], **kwargs)``: per op, per keyword merge, inner wins.
 
     ``kwargs`` are the explicit keywords (kw -> KwVal); ``extra_wild`` the keywords that
@@ -126,7 +158,7 @@ def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> S
             continue
         old = new.ops.get(op.key)
         entry = old.copy() if old is not None else OpEntry(wild=parent.wild)
-        if extra_wild is ALL:
+        if isinstance(extra_wild, _All):
             # ``**d`` may override anything set before, except the explicit keywords
             entry.known = {}
             entry.wild = ALL
@@ -135,7 +167,7 @@ def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> S
                 entry.known.pop(kw, None)
             entry.wild = union(entry.wild, extra_wild)
         entry.known.update(kwargs)
-        if entry.wild is not ALL:
+        if not isinstance(entry.wild, _All):
             entry.wild = frozenset(entry.wild) - names
         entry.names = entry.names | frozenset([op.name]) if op.name else entry.names
         entry.line = line
@@ -148,7 +180,7 @@ def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> S
         for key, entry in new.ops.items():
             if key in resolved:
                 continue
-            if maybe is ALL:
+            if isinstance(maybe, _All):
                 entry.known = {}
             else:
                 for kw in maybe:
@@ -160,18 +192,18 @@ def merge(parent: Scope, listed: list, kwargs: dict, extra_wild, line: int) -> S
 _EMPTY = Scope()
 
 
-class Scopes(dict):
+class Scopes(dict["str | None", Scope]):
     """registry -> Scope: the effective scopes at one point of the code. A registry not
     present has the default scope (key None: empty, or unknown after an unknown context
     manager)."""
 
-    def get_scope(self, registry) -> Scope:
+    def get_scope(self, registry: str | None) -> Scope:
         scope = self.get(registry)
         if scope is None:
             scope = self.get(None) or _EMPTY
         return scope
 
-    def with_scope(self, registry, scope: Scope) -> Scopes:
+    def with_scope(self, registry: str | None, scope: Scope) -> Scopes:
         new = Scopes(self)
         new[registry] = scope
         return new
@@ -188,7 +220,7 @@ class Scopes(dict):
         return any(name in entry.names for scope in self.values()
                    for entry in scope.ops.values())
 
-    def entry_for(self, op) -> OpEntry:
+    def entry_for(self, op: Op) -> OpEntry:
         """What the scopes supply to ``op``."""
         if op.registry is not None:
             return self.get_scope(op.registry).entry(op.key)

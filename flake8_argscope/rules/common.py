@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def scope_line(walker, kv) -> str:
+if TYPE_CHECKING:
+    from flake8_argscope.model.scopes import KwVal
+    from flake8_argscope.walk import Walker
+
+
+def scope_line(walker: Walker, kv: KwVal) -> str:
     """``12``, or ``9 of nets.scopes`` when the arg_scope is in another module (a factory)."""
     origin = getattr(kv, "origin", None)
     resolver = getattr(origin, "resolver", None)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope.known import api_label
 from flake8_argscope.rules.common import scope_line
 from flake8_argscope.rules.registry import Hook, Rule, Severity
 from flake8_argscope.symbols import Path
 from flake8_argscope.syntax import same_value, show
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.model.scopes import KwVal, OpEntry
+    from flake8_argscope.rules.registry import CallContext, Finding
+    from flake8_argscope.walk import Walker
 
 
 class RedundantKeyword(Rule):
@@ -22,8 +31,8 @@ class RedundantKeyword(Rule):
     example = ("`slim.conv2d(x, 64, 3, padding='SAME')` under "
                "`arg_scope([slim.conv2d], padding='SAME')`")
 
-    def check(self, ctx):
-        entry = ctx.entry
+    def check(self, ctx: CallContext) -> Iterator[Finding]:
+        entry = cast("OpEntry", ctx.entry)  # (None only when op is)
         if ctx.op is None or not entry.known:
             return
         walker = ctx.walker
@@ -40,14 +49,14 @@ class RedundantKeyword(Rule):
                            line=scope_line(walker, kv), api=api_label(ctx.op.registry))
 
 
-def value_is_stable(walker, kv, frame, shadow) -> bool:
+def value_is_stable(walker: Walker, kv: KwVal, frame: Frame, shadow: frozenset[str]) -> bool:
     """True when no name in the scoped value can have been rebound between the ``with``
     that evaluated it and this call: then the explicit keyword is the same value."""
     if kv.stable:
         return True
     resolver = walker.resolver
     module = resolver.module_frame
-    for node in ast.walk(kv.node):
+    for node in ast.walk(cast(ast.expr, kv.node)):  # (the caller made sure it is known)
         if isinstance(node, (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
             return False
         if not isinstance(node, ast.Name):
@@ -91,8 +100,8 @@ def value_is_stable(walker, kv, frame, shadow) -> bool:
     return True
 
 
-def _bound_in_chain(frame, name) -> bool:
-    f = frame
+def _bound_in_chain(frame: Frame, name: str) -> bool:
+    f: Frame | None = frame
     while f is not None and not f.is_module:
         if f.binds(name):
             return True

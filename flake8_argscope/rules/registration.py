@@ -10,14 +10,22 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING, cast
 
-from flake8_argscope.known import TENSORPACK, Api, api_label, label
+from flake8_argscope.known import TENSORPACK, Api, Op, Partial, api_label, label
 from flake8_argscope.model.arguments import ElementKind, NotScoped
 from flake8_argscope.rules.registry import Hook, Rule, Severity
 from flake8_argscope.syntax import final_name, show
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
-def _error(registry, attribute=False) -> str:
+    from flake8_argscope.model.arguments import ArgScopeCall
+    from flake8_argscope.model.scopes import OpEntry, Scopes
+    from flake8_argscope.rules.registry import CallContext, Discarded, Finding
+
+
+def _error(registry: str, attribute: bool = False) -> str:
     if registry == TENSORPACK:
         return "AssertionError (Argscope not supported)"
     return "AttributeError" if attribute else "ValueError (not decorated with @add_arg_scope)"
@@ -44,7 +52,7 @@ class NotScopeEnabled(Rule):
                "`AttributeError` at the `with`)")
     example = "`arg_scope([tf.layers.conv2d], ...)`, `arg_scope([slim.relu], ...)`"
 
-    def check(self, entry):
+    def check(self, entry: ArgScopeCall) -> Iterator[Finding]:
         registry = entry.registry
         for element in entry.elements:
             if element.kind is not ElementKind.NOT_SCOPED:
@@ -53,9 +61,9 @@ class NotScopeEnabled(Rule):
                 why, attribute = ("no @add_arg_scope" if registry != TENSORPACK else
                                   "no @layer_register or enable_argscope_for_function"), False
             else:
-                why, attribute = _WHY[element.reason]
+                why, attribute = _WHY[cast(NotScoped, element.reason)]  # set when NOT_SCOPED
                 if element.reason is NotScoped.PARTIAL:
-                    why = why.format(element.target.target.name)
+                    why = why.format(cast(Partial, element.target).target.name)
             yield element.node, dict(name=show(element.node), why=why, api=api_label(registry),
                                      error=_error(registry, attribute))
 
@@ -71,12 +79,12 @@ class OtherRegistryOp(Rule):
                "tensorpack)")
     example = "`tf.contrib.framework.arg_scope([tf_slim.conv2d])`"
 
-    def check(self, entry):
+    def check(self, entry: ArgScopeCall) -> Iterator[Finding]:
         registry = entry.registry
         for element in entry.elements:
             if element.kind is ElementKind.OTHER_REGISTRY:
                 yield element.node, dict(
-                    name=show(element.node), owner=label(element.op.registry),
+                    name=show(element.node), owner=label(cast(Op, element.op).registry),
                     registry=label(registry), api=api_label(registry), error=_error(registry))
 
 
@@ -93,7 +101,7 @@ class DiscardedWrapper(Rule):
     summary = "`add_arg_scope(f)` as a bare statement: the wrapper is discarded"
     example = "`slim.add_arg_scope(my_op)`"
 
-    def check(self, ctx):
+    def check(self, ctx: Discarded) -> Iterator[Finding]:
         call, target = ctx.call, ctx.target
         if not isinstance(target, Api):
             return
@@ -120,7 +128,7 @@ class NotReached(Rule):
     summary = "a look-alike call the scope silently does not reach"
     example = "`tf.layers.conv2d(...)` under `arg_scope([slim.conv2d], ...)`"
 
-    def check(self, ctx):
+    def check(self, ctx: CallContext) -> Iterator[Finding]:
         if ctx.op is None:
             # a certainly-unscoped function named like an op of an active scope
             found = _lookalike(ctx.call, ctx.scopes)
@@ -140,7 +148,8 @@ class NotReached(Rule):
                              op="/".join(sorted(entry.names)))
 
 
-def _lookalike(call, scopes, skip_registry=None):
+def _lookalike(call: ast.Call, scopes: Scopes,
+               skip_registry: str | None = None) -> tuple[str, OpEntry] | None:
     name = final_name(call.func)
     if not name:
         return None

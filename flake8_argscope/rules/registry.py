@@ -11,8 +11,23 @@ from __future__ import annotations
 
 import enum
 import string
+from typing import TYPE_CHECKING
 
 from flake8_argscope.record import Frozen
+
+if TYPE_CHECKING:
+    import ast
+    from collections.abc import Iterator
+    from typing import Any, Union
+
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.known import Op, Partial
+    from flake8_argscope.model.scopes import OpEntry, Scopes
+    from flake8_argscope.symbols import Target
+    from flake8_argscope.walk import Walker
+
+    # what a rule yields: the node to report at, and the fields of its message template
+    Finding = tuple[Union[ast.expr, ast.keyword], dict[str, object]]
 
 PYLINT_CHECKER_ID = "73"  # external checkers use 51-99; no pylint checker or extension has 73
 
@@ -45,9 +60,9 @@ class Rule:
     summary: str  # one line for the rules tables: what it finds
     example: str  # one line for the rules tables: a typical offending snippet
 
-    fields: frozenset = frozenset()
+    fields: frozenset[str] = frozenset()
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "code" not in cls.__dict__:
             return
@@ -62,11 +77,11 @@ class Rule:
     def page(self) -> str:
         return f"docs/rules/{self.code}.md"
 
-    def check(self, ctx):
+    def check(self, ctx: Any) -> Iterator[Finding]:  # ctx: the context of the rule's hook
         """Yield ``(node, fields)`` for each finding at this hook."""
         raise NotImplementedError
 
-    def render(self, fields: dict) -> str:
+    def render(self, fields: dict[str, object]) -> str:
         """The message flake8 shows, starting with the code."""
         if set(fields) != self.fields:
             raise ValueError(f"{self.code}: fields {sorted(fields)} do not fill the template "
@@ -74,7 +89,7 @@ class Rule:
         return f"{self.code} {self.message.format(**fields)}"
 
 
-RULES: dict = {}  # code -> Rule, in code order once all rule modules are imported
+RULES: dict[str, Rule] = {}  # code -> Rule, in code order once all rule modules are imported
 
 
 def _register(rule: Rule) -> None:
@@ -98,12 +113,25 @@ class CallContext(Frozen):
 
     __slots__ = _fields = ("walker", "call", "target", "op", "entry", "scopes", "frame",
                            "shadow", "bound", "partial")
+    walker: Walker
+    call: ast.Call
+    target: Target
+    op: Op | None
+    entry: OpEntry | None  # None only when op is
+    scopes: Scopes
+    frame: Frame
+    shadow: frozenset[str]
+    bound: tuple[str, ...]
+    partial: Partial | None
 
 
 class Discarded(Frozen):
     """``f(...)`` as an expression statement; ``target`` what ``f`` is."""
 
     __slots__ = _fields = ("walker", "call", "target")
+    walker: Walker
+    call: ast.Call
+    target: Target
 
 
 class CallSite(Frozen):
@@ -111,6 +139,12 @@ class CallSite(Frozen):
     in, ``display`` the callee as written, ``entry`` what the scopes supplied there."""
 
     __slots__ = _fields = ("block", "op", "display", "call", "frame", "entry")
+    block: ast.AST
+    op: Op
+    display: str
+    call: ast.Call
+    frame: Frame
+    entry: OpEntry
 
 
 class FileContext(Frozen):
@@ -118,3 +152,6 @@ class FileContext(Frozen):
     name) of keyword-less calls that were not resolved (they may be of an op)."""
 
     __slots__ = _fields = ("walker", "sites", "bare_calls")
+    walker: Walker
+    sites: list[CallSite]
+    bare_calls: set[tuple[int, str]]

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import ast
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
 
 from flake8_argscope.known import TENSORPACK, api_label
 from flake8_argscope.rules.registry import Hook, Rule, Severity
 from flake8_argscope.syntax import show
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flake8_argscope.rules.registry import CallSite, FileContext, Finding
 
 NEVER = frozenset({"scope", "name"})
 
@@ -29,9 +35,9 @@ class RepeatedKeyword(Rule):
                "could absorb it")
     example = "three `slim.conv2d(..., weights_regularizer=reg)` in a row"
 
-    def check(self, ctx):
+    def check(self, ctx: FileContext) -> Iterator[Finding]:
         walker = ctx.walker
-        groups = defaultdict(list)
+        groups: defaultdict[tuple[int, str], list[CallSite]] = defaultdict(list)
         for site in ctx.sites:
             groups[(id(site.block), site.op.key)].append(site)
         minimum = walker.config.min_repeats
@@ -55,7 +61,7 @@ class RepeatedKeyword(Rule):
                 target=first.display if tensorpack else f"[{first.display}]")
 
 
-def _shared(sites, minimum):
+def _shared(sites: list[CallSite], minimum: int) -> list[tuple[str, ast.expr, int]]:
     keywords = [{k.arg: k.value for k in s.call.keywords if k.arg is not None} for s in sites]
     names = set(keywords[0])
     for kws in keywords[1:]:
@@ -82,7 +88,7 @@ def _shared(sites, minimum):
     return out
 
 
-def _names_stable(sites, value) -> bool:
+def _names_stable(sites: list[CallSite], value: ast.expr) -> bool:
     names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
     if not names:
         return True

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope import known
 from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Op, Partial, Unscoped, api_label
@@ -23,6 +24,15 @@ from flake8_argscope.rules.registry import Hook, Rule, Severity
 from flake8_argscope.symbols import LocalOp
 from flake8_argscope.syntax import show
 from flake8_argscope.tensorpack import FUNCTION
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.model.arguments import ArgScopeCall
+    from flake8_argscope.model.scopes import OpEntry
+    from flake8_argscope.rules.registry import CallContext, Finding
+    from flake8_argscope.walk import Walker
 
 _CONV_WRAPPERS = frozenset({"convolution1d", "convolution2d", "convolution3d"})
 _CONVOLUTION = {
@@ -42,8 +52,9 @@ class PositionalCollision(Rule):
     summary = "a positional argument the scope also supplies: `TypeError: got multiple values`"
     example = "`slim.conv2d(x, 64, [11, 11], 4)` under `arg_scope([slim.conv2d], stride=1)`"
 
-    def check(self, ctx):
-        op, entry, call = ctx.op, ctx.entry, ctx.call
+    def check(self, ctx: CallContext) -> Iterator[Finding]:
+        # (entry is None only when op is)
+        op, entry, call = ctx.op, cast("OpEntry", ctx.entry), ctx.call
         if op is None or not entry.known or not op.signature_known:
             return
         offset = _positional_offset(ctx.walker, call, op, ctx.frame)
@@ -81,16 +92,16 @@ class UnexpectedKeyword(Rule):
                "`TypeError: unexpected keyword argument`")
     example = "`arg_scope([slim.conv2d, slim.max_pool2d], activation_fn=...)`"
 
-    def check(self, entry):
+    def check(self, entry: ArgScopeCall) -> Iterator[Finding]:
         ops = entry.ops
         for kw in entry.keywords:
             for elt, op in ops:
-                if op.rejects(kw.arg):
+                if op.rejects(cast(str, kw.arg)):  # (entry.keywords: each with its arg)
                     yield kw, dict(op=show(elt), kw=kw.arg, fname=op.name)
                     break
 
 
-def _what(first) -> str:
+def _what(first: ast.expr) -> str:
     kinds = {
         ast.Set: "a set", ast.SetComp: "a set", ast.GeneratorExp: "a generator",
         ast.Lambda: "a lambda", ast.JoinedStr: "a string", ast.Tuple: "a tuple",
@@ -114,7 +125,7 @@ class BadFirstArgument(Rule):
     summary = "arg_scope's first argument is not a list, tuple or scope dict"
     example = "`arg_scope(slim.conv2d, padding='SAME')`"
 
-    def check(self, entry):
+    def check(self, entry: ArgScopeCall) -> Iterator[Finding]:
         if entry.shape is not FirstArg.BAD:
             return
         if entry.registry == TENSORPACK:
@@ -137,9 +148,9 @@ class DictWithKeywords(Rule):
     summary = "a reused scope dict passed together with keyword arguments"
     example = "`arg_scope(sc, padding='SAME')`"
 
-    def check(self, entry):
+    def check(self, entry: ArgScopeCall) -> Iterator[Finding]:
         if entry.shape is FirstArg.DICT and entry.keywords:
-            yield entry.call, dict(kws=", ".join(k.arg for k in entry.keywords))
+            yield entry.call, dict(kws=", ".join(cast(str, k.arg) for k in entry.keywords))
 
 
 class ConvolutionScope(Rule):
@@ -154,13 +165,13 @@ class ConvolutionScope(Rule):
                "inside slim")
     example = "`slim.conv2d(...)` under `arg_scope([slim.convolution], padding='VALID')`"
 
-    def check(self, ctx):
+    def check(self, ctx: CallContext) -> Iterator[Finding]:
         op = ctx.op
         if op is None or ctx.partial is not None:
             return
         if op.name not in _CONV_WRAPPERS or op.registry not in _CONVOLUTION:
             return
-        conv = known.lookup(_CONVOLUTION[op.registry])
+        conv = cast("Op | None", known.lookup(_CONVOLUTION[op.registry]))  # (an op's path)
         if conv is None or not op.key.startswith(f"{op.registry}:tf"):
             return
         entry = ctx.scopes.get_scope(op.registry).entry(conv.key)
@@ -171,7 +182,7 @@ class ConvolutionScope(Rule):
                              line=scope_line(ctx.walker, entry.known[bad[0]]), kw=bad[0])
 
 
-def _positional_offset(walker, call, op, frame):
+def _positional_offset(walker: Walker, call: ast.Call, op: Op, frame: Frame) -> int | None:
     """How many leading positional args are not parameters (tensorpack's layer name),
     or None when it cannot be known."""
     if op.registry != TENSORPACK or op.use_scope == FUNCTION:
@@ -194,7 +205,7 @@ _TENSOR_PREFIXES = ("tensorflow.nn.", "tensorflow.compat.v1.nn.", "tensorflow.la
                     "tensorflow.compat.v1.layers.", "tensorflow.math.", "tensorflow.image.")
 
 
-def _not_a_str(walker, node, frame, depth) -> bool:
+def _not_a_str(walker: Walker, node: ast.expr, frame: Frame, depth: int) -> bool:
     """True when ``node`` certainly does not evaluate to a ``str`` (registry.py:137-147
     takes a use_scope=None layer's first argument as its name only when it is a str)."""
     if isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.Dict, ast.Set)):
