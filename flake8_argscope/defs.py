@@ -119,3 +119,37 @@ class Defs:
                     if isinstance(target, Api) and target.name == "add_arg_scope":
                         self._registered_raw[call.args[0].id] = target.registry
         return self._registered_raw.get(node.name)
+
+
+_NO_OP_METHODS = frozenset({"__init__", "__enter__", "__exit__"})
+
+
+def _does_nothing(stmt: ast.stmt) -> bool:
+    """``pass``, a docstring, or ``return`` of nothing, a constant or ``self``."""
+    if isinstance(stmt, ast.Pass):
+        return True
+    if isinstance(stmt, ast.Expr):
+        return isinstance(stmt.value, ast.Constant)
+    if isinstance(stmt, ast.Return):
+        value = stmt.value
+        return value is None or isinstance(value, ast.Constant) or (
+            isinstance(value, ast.Name) and value.id == "self")
+    return False
+
+
+def is_no_op_context_manager(node: ast.ClassDef) -> bool:
+    """A plain class whose ``__enter__`` and ``__exit__`` (and ``__init__``, if any) do
+    nothing: research/slim's ``NoOpScope``. Entering it changes no scope."""
+    if node.decorator_list or node.keywords or any(
+            not (isinstance(base, ast.Name) and base.id == "object") for base in node.bases):
+        return False
+    methods = set()
+    for stmt in node.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in _NO_OP_METHODS and (
+                not stmt.decorator_list):
+            if not all(_does_nothing(s) for s in stmt.body):
+                return False
+            methods.add(stmt.name)
+        elif not _does_nothing(stmt) or isinstance(stmt, ast.Return):
+            return False
+    return {"__enter__", "__exit__"} <= methods

@@ -16,7 +16,7 @@ from flake8_argscope.defs import Defs
 from flake8_argscope.frames import Frame, build_frame
 from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Unscoped
 from flake8_argscope.symbols import (
-    UNKNOWN, Builtin, LocalDef, Path, ScopeRef, Wrapped,
+    UNKNOWN, Builtin, LocalClass, LocalDef, Path, ScopeRef, Wrapped,
 )
 from flake8_argscope.tensorpack import EXTRA_API, UNKNOWN_PATCH, Patches
 
@@ -220,6 +220,8 @@ class Resolver:
             return Path(b.path, b.line, kind == "from")
         if kind == "def":
             return LocalDef(b.node, frame)
+        if kind == "class":
+            return LocalClass(b.node, frame)
         if kind == "withas":
             return ScopeRef(b.node)
         if kind == "assign":

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from flake8_argscope.known import Api, Factory, Op, Partial, Unscoped
 
     # what ``Resolver.resolve_expr`` gives (None: unknown)
-    Symbol = Union["Path", "LocalDef", "Wrapped", "ScopeRef", "Builtin", None]
+    Symbol = Union["Path", "LocalDef", "LocalClass", "Wrapped", "ScopeRef", "Builtin", None]
     # what ``Resolver.classify`` gives (None: unknown)
     Target = Union[Op, Partial, Api, Factory, Unscoped, "LocalOp", "PlainFunc", "ScopeRef",
-                   "Builtin", None]
+                   "LocalClass", "Builtin", None]
 
 UNKNOWN = None
 
@@ -62,6 +62,17 @@ class LocalDef(Frozen):
 
     def _key(self) -> tuple[object, ...]:
         return (LocalDef, id(self.node))
+
+
+class LocalClass(Frozen):
+    """A class of this file or of a project module (classified as itself)."""
+
+    __slots__ = _fields = _cmp = ("node", "frame")
+    node: ast.ClassDef
+    frame: Frame
+
+    def _key(self) -> tuple[object, ...]:
+        return (LocalClass, id(self.node))
 
 
 class Wrapped(Frozen):

@@ -58,6 +58,13 @@ def _child_fields(cls: type[ast.AST]) -> tuple[str, ...]:
     return fields
 
 
+def _context_managers(expr: ast.expr) -> tuple[ast.expr, ...]:
+    """The calls a with item enters: ``expr`` itself, or each branch of ``a if c else b``."""
+    if isinstance(expr, ast.IfExp):
+        return _context_managers(expr.body) + _context_managers(expr.orelse)
+    return (expr,) if isinstance(expr, ast.Call) else ()
+
+
 class Walker:
     def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
                  source: str | None = None) -> None:
@@ -143,7 +150,8 @@ class Walker:
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             cur = scopes
             for item in stmt.items:
-                self.visit_expr(item.context_expr, frame, cur, block, skip_self=True)
+                self.visit_expr(item.context_expr, frame, cur, block,
+                                skip=_context_managers(item.context_expr))
                 cur = self.builder.apply_item(item, stmt, cur, frame)
             self.walk_body(stmt.body, frame, cur, stmt)
             return
@@ -206,8 +214,9 @@ class Walker:
 
     # ============================================================ expressions
     def visit_expr(self, node: ast.expr, frame: Frame, scopes: Scopes, block: ast.AST,
-                   shadow: frozenset[str] = frozenset(), skip_self: bool = False) -> None:
-        """Every call in the expression; lambdas are queued as their own frame,
+                   shadow: frozenset[str] = frozenset(), skip: tuple[ast.expr, ...] = ()) -> None:
+        """Every call in the expression but those in ``skip`` (a with item's context
+        managers: the builder enters them); lambdas are queued as their own frame,
         comprehension targets shadow outer names inside them. (The hot loop.)"""
         # expression and keyword nodes, dispatched on type(): mypy cannot narrow through ``t``
         stack: list[Any] = [node]
@@ -218,7 +227,7 @@ class Walker:
             n = pop()
             t = type(n)
             if t is ast.Call:
-                if not (skip_self and n is node):
+                if n not in skip:
                     self.check_call(n, frame, scopes, block, shadow)
             elif t is ast.Lambda:
                 self._visit_defaults(n.args, frame, scopes, block)

@@ -23,8 +23,9 @@ from flake8_argscope.model.factories import bind_params, find_factory, substitut
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
+from flake8_argscope.defs import is_no_op_context_manager
 from flake8_argscope.project import FACTORY
-from flake8_argscope.symbols import Builtin, LocalDef, Path, ScopeRef
+from flake8_argscope.symbols import Builtin, LocalClass, LocalDef, Path, ScopeRef
 from flake8_argscope.syntax import final_name, is_literal
 
 if TYPE_CHECKING:
@@ -61,17 +62,29 @@ class ScopeBuilder:
                    scopes: Scopes, frame: Frame, env: Env = None, depth: int = 0,
                    report: bool = True) -> Scopes:
         """The scopes inside ``with_node`` after its item ``item``."""
+        new = self._enter(item.context_expr, with_node, scopes, frame, env, depth, report)
         expr = item.context_expr
+        if report and item.optional_vars is not None and isinstance(expr, ast.Call):
+            target = self.resolver.target_of(expr.func, frame)
+            if isinstance(target, Api) and target.name in SCOPE_ENTERING:
+                self.snapshots[id(item)] = (target.registry, new.get_scope(target.registry))
+        return new
+
+    def _enter(self, expr: ast.expr, with_node: ast.With | ast.AsyncWith, scopes: Scopes,
+               frame: Frame, env: Env, depth: int, report: bool) -> Scopes:
+        """The scopes after entering the context manager ``expr``."""
+        if isinstance(expr, ast.IfExp):
+            # `with (arg_scope(...) if c else NoOpScope()):` either branch may be in force
+            # (research/slim resnet_v1/v2); each branch's own errors are reported as usual
+            body = self._enter(expr.body, with_node, scopes, frame, env, depth, report)
+            orelse = self._enter(expr.orelse, with_node, scopes, frame, env, depth, report)
+            return body.join(orelse, with_node.lineno)
         resolver = self.resolver
         if isinstance(expr, ast.Call):
             target = resolver.target_of(expr.func, frame)
             if isinstance(target, Api) and target.name in SCOPE_ENTERING:
-                new = self.enter_arg_scope(expr, target.registry, with_node, scopes, frame,
-                                           env, depth, report)
-                if report and item.optional_vars is not None:
-                    self.snapshots[id(item)] = (target.registry, new.get_scope(
-                        target.registry))
-                return new
+                return self.enter_arg_scope(expr, target.registry, with_node, scopes, frame,
+                                            env, depth, report)
             if self._inert(target, expr.func, frame):
                 return scopes
             return all_unknown(with_node.lineno)
@@ -87,6 +100,8 @@ class ScopeBuilder:
             return True
         if isinstance(target, Api):
             return target.name in _NON_SCOPE_APIS
+        if isinstance(target, LocalClass):
+            return is_no_op_context_manager(target.node)
         sym = self.resolver.resolve_expr(func_node, frame)
         if sym is None and self._from_library_star(func_node, frame):
             return True  # `from tensorpack import *`: a library context manager

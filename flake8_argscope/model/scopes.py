@@ -189,6 +189,29 @@ def merge(parent: Scope, listed: list[ListedOp], kwargs: dict[str, KwVal], extra
     return new
 
 
+def join(a: Scope, b: Scope, line: int) -> Scope:
+    """The scope that holds whichever of ``a`` and ``b`` is in force (``with (x if c else
+    y):``): a keyword is certain only where both supply it, and its value only where both
+    supply the same one (the same KwVal, inherited from an enclosing scope); a keyword only
+    one supplies may be supplied; an op name counts as listed (ASC302) only if both list it."""
+    if a is b:
+        return a
+    ops = {}
+    for key in a.ops.keys() | b.ops.keys():
+        ea, eb = a.entry(key), b.entry(key)
+        known = {}
+        for kw, kv in ea.known.items():
+            other = eb.known.get(kw)
+            if other is kv:
+                known[kw] = kv
+            elif other is not None:  # both supply it, maybe with different values
+                known[kw] = KwVal(None, line, kv.origin, kv.scope_node)
+        maybe = (ea.known.keys() | eb.known.keys()) - known.keys()
+        wild = union(union(ea.wild, eb.wild), frozenset(maybe))
+        ops[key] = OpEntry(known, wild, ea.names & eb.names, max(ea.line, eb.line))
+    return Scope(ops, union(a.wild, b.wild), line)
+
+
 _EMPTY = Scope()
 
 
@@ -206,6 +229,15 @@ class Scopes(dict["str | None", Scope]):
     def with_scope(self, registry: str | None, scope: Scope) -> Scopes:
         new = Scopes(self)
         new[registry] = scope
+        return new
+
+    def join(self, other: Scopes, line: int) -> Scopes:
+        """Either ``self`` or ``other`` is in force (see ``join``)."""
+        if self is other:
+            return self
+        new = Scopes()
+        for registry in self.keys() | other.keys():
+            new[registry] = join(self.get_scope(registry), other.get_scope(registry), line)
         return new
 
     def active(self) -> bool:
