@@ -143,9 +143,9 @@ class ArgScopeChecker:
         if source is not None and config.trigger.search(source) is None:
             return
         try:
-            from flake8_argscope.walk import Walker
+            from flake8_argscope.walk import analyse
 
-            findings = Walker(self.tree, config, self.filename, source).run()
+            findings = analyse(self.tree, config, self.filename, source)
         except Exception:  # never break the user's flake8 run
             if config.debug:
                 sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")

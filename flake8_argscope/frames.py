@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from flake8_argscope.resolve import Resolver
 
     # the node of a Python scope
+    # ((id(if or try node), branch), ...): where a binding is made
+    Arm = tuple[tuple[int, int], ...]
     ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
                       ast.ClassDef]
 
@@ -58,7 +60,7 @@ class Frame(Record):
 
     __slots__ = _fields = ("node", "parent", "_bindings", "_declared_global",
                            "_declared_nonlocal", "_store_attr_roots", "resolver", "is_module",
-                           "is_class", "_pending")
+                           "is_class", "_pending", "_arms")
     node: ScopeNode
     parent: Frame | None
     _bindings: dict[str, list[Binding]]
@@ -69,6 +71,7 @@ class Frame(Record):
     is_module: bool
     is_class: bool
     _pending: bool | None  # the ``deep`` of _Collector until collected, then None
+    _arms: dict[int, Arm]  # id(binding) -> the branches it is bound in, when inside any
 
     def __init__(self, node: ScopeNode, parent: Frame | None, deep: bool | None = None) -> None:
         self.node = node
@@ -82,6 +85,7 @@ class Frame(Record):
         self.is_class = isinstance(node, ast.ClassDef)
         # collected on first use: most function bodies never need a name looked up
         self._pending = deep
+        self._arms = {}
 
     def _fill(self) -> None:
         deep, self._pending = self._pending, None
@@ -111,6 +115,17 @@ class Frame(Record):
             self._fill()
         return self._store_attr_roots
 
+    @property
+    def arms(self) -> dict[int, Arm]:
+        """id(binding) -> ((id(if or try node), branch), ...) for bindings made inside a
+        branch of an ``if`` (0 body, 1 else) or a ``try`` (0 body and else, i handler i)."""
+        if self._pending is not None:
+            self._fill()
+        return self._arms
+
+    def arm_of(self, binding: Binding) -> Arm:
+        return self.arms.get(id(binding), ())
+
     def add(self, name: str, binding: Binding) -> None:
         self.bindings.setdefault(name, []).append(binding)
 
@@ -137,6 +152,7 @@ class _Collector(ast.NodeVisitor):
         # Expressions bind nothing but walrus targets: without ``:=`` in the file only the
         # statements and their top-level expressions are visited (the hot path).
         self.deep = deep
+        self.arm: Arm = ()  # the if/try branches the statement being visited is in
 
     def visit(self, node: ast.AST) -> None:
         if not self.deep and isinstance(node, ast.expr):
@@ -168,15 +184,41 @@ class _Collector(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         pass
 
+    def add(self, name: str, binding: Binding) -> None:
+        self.frame.add(name, binding)
+        if self.arm:
+            self.frame._arms[id(binding)] = self.arm
+
+    def _branch(self, node: ast.AST, branch: int, body: list[ast.stmt]) -> None:
+        outer = self.arm
+        self.arm = outer + ((id(node), branch),)
+        for stmt in body:
+            self.visit(stmt)
+        self.arm = outer
+
+    def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
+        self._branch(node, 0, node.body)
+        self._branch(node, 1, node.orelse)
+
+    def visit_Try(self, node: ast.Try) -> None:
+        self._branch(node, 0, node.body + node.orelse)
+        for i, handler in enumerate(node.handlers, 1):
+            self._branch(node, i, [handler])  # type: ignore[list-item]  # visited as a node
+        for stmt in node.finalbody:
+            self.visit(stmt)
+
+    visit_TryStar = visit_Try  # type: ignore[assignment]  # the same fields as Try
+
     def other(self, name_node: ast.Name) -> None:
-        self.frame.add(name_node.id, Binding("other", name_node.lineno, name_node))
+        self.add(name_node.id, Binding("other", name_node.lineno, name_node))
 
     # -- nested scopes: bind the name, do not enter
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for d in node.decorator_list:
             self.visit(d)
         self._visit_args_defaults(node.args)
-        self.frame.add(node.name, Binding("def", node.lineno, node))
+        self.add(node.name, Binding("def", node.lineno, node))
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -187,7 +229,7 @@ class _Collector(ast.NodeVisitor):
             self.visit(b)
         for k in node.keywords:
             self.visit(k.value)
-        self.frame.add(node.name, Binding("class", node.lineno, node))
+        self.add(node.name, Binding("class", node.lineno, node))
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self._visit_args_defaults(node.args)
@@ -217,32 +259,32 @@ class _Collector(ast.NodeVisitor):
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             if alias.asname:
-                self.frame.add(alias.asname, Binding("import", node.lineno, alias, alias.name))
+                self.add(alias.asname, Binding("import", node.lineno, alias, alias.name))
             else:
                 root = alias.name.split(".", 1)[0]
-                self.frame.add(root, Binding("import", node.lineno, alias, root))
+                self.add(root, Binding("import", node.lineno, alias, root))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
             if alias.name == "*":
-                self.frame.add("*", Binding(
+                self.add("*", Binding(
                     "star", node.lineno, node,
                     node.module if not node.level else None, node.level, node.module))
                 continue
             name = alias.asname or alias.name
             if node.level:
-                self.frame.add(name, Binding(
+                self.add(name, Binding(
                     "from", node.lineno, alias, None, node.level,
                     ((node.module + ".") if node.module else "") + alias.name))
             else:
-                self.frame.add(name, Binding(
+                self.add(name, Binding(
                     "from", node.lineno, alias, f"{node.module}.{alias.name}"))
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.visit(node.value)
         for target in node.targets:
             if isinstance(target, ast.Name) and len(node.targets) == 1:
-                self.frame.add(target.id, Binding("assign", node.lineno, node))
+                self.add(target.id, Binding("assign", node.lineno, node))
             else:
                 self._store(target)
 
@@ -250,7 +292,7 @@ class _Collector(ast.NodeVisitor):
         if node.value is not None:
             self.visit(node.value)
             if isinstance(node.target, ast.Name):
-                self.frame.add(node.target.id, Binding("assign", node.lineno, node))
+                self.add(node.target.id, Binding("assign", node.lineno, node))
                 return
         self._store(node.target)
 
@@ -302,7 +344,7 @@ class _Collector(ast.NodeVisitor):
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 if isinstance(item.optional_vars, ast.Name):
-                    self.frame.add(item.optional_vars.id, Binding(
+                    self.add(item.optional_vars.id, Binding(
                         "withas", item.optional_vars.lineno, item))
                 else:
                     self._store(item.optional_vars)
@@ -315,7 +357,7 @@ class _Collector(ast.NodeVisitor):
         if node.type is not None:
             self.visit(node.type)
         if node.name:
-            self.frame.add(node.name, Binding("other", node.lineno, node))
+            self.add(node.name, Binding("other", node.lineno, node))
         for stmt in node.body:
             self.visit(stmt)
 
@@ -336,17 +378,17 @@ class _Collector(ast.NodeVisitor):
         if node.pattern is not None:
             self.visit(node.pattern)
         if node.name:
-            self.frame.add(node.name, Binding("other", node.lineno, node))
+            self.add(node.name, Binding("other", node.lineno, node))
 
     def visit_MatchStar(self, node: ast.MatchStar) -> None:
         if node.name:
-            self.frame.add(node.name, Binding("other", node.lineno, node))
+            self.add(node.name, Binding("other", node.lineno, node))
 
     def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
         for p in node.patterns:
             self.visit(p)
         if node.rest:
-            self.frame.add(node.rest, Binding("other", node.lineno, node))
+            self.add(node.rest, Binding("other", node.lineno, node))
 
     def visit_Call(self, node: ast.Call) -> None:
         # `x.append(...)`-style mutation of a local counts as a change of `x`

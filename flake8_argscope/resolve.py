@@ -19,11 +19,13 @@ from flake8_argscope.symbols import (
     UNKNOWN, Builtin, LocalClass, LocalDef, Path, ScopeRef, Wrapped,
 )
 from flake8_argscope.tensorpack import EXTRA_API, UNKNOWN_PATCH, Patches
+from flake8_argscope.worlds import in_world
 
 if TYPE_CHECKING:
     from flake8_argscope.checker import Config
     from flake8_argscope.frames import Binding, ScopeNode
     from flake8_argscope.project import Project
+    from flake8_argscope.worlds import World
     from flake8_argscope.symbols import Symbol, Target
 
 _BUILTINS = frozenset(dir(builtins))
@@ -34,8 +36,10 @@ class Resolver:
     project module is resolved, classified and evaluated by that module's resolver."""
 
     def __init__(self, tree: ast.Module, config: Config, project: Project | None = None,
-                 current: tuple[str, bool] | None = None, source: str | None = None) -> None:
+                 current: tuple[str, bool] | None = None, source: str | None = None,
+                 world: World | None = None) -> None:
         self.tree = tree
+        self.world = world  # the branch taken at each either-of choice (see worlds.py)
         # the text, when known, lets whole-tree scans be skipped: most files never call
         # add_arg_scope(f) or enable_argscope_for_module(...)
         self.source = source
@@ -170,7 +174,9 @@ class Resolver:
             # module-level names mean the same everywhere in the file: resolve once
             cache = self._module_names
             if name not in cache:
-                cache[name] = self._module_binding(name, bindings, frame)
+                if self.world:
+                    bindings = in_world(bindings, frame, self.world)
+                cache[name] = self._module_binding(name, bindings, frame) if bindings else UNKNOWN
             return cache[name]
         if len(bindings) != 1:
             return UNKNOWN

@@ -23,6 +23,7 @@ from flake8_argscope.resolve import Resolver
 from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext, Hook
 from flake8_argscope.symbols import LocalOp, Path, PlainFunc
 from flake8_argscope.syntax import final_name, unparse
+from flake8_argscope.worlds import worlds_of
 
 if TYPE_CHECKING:
     from typing import Any
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from flake8_argscope.frames import Frame, ScopeNode
     from flake8_argscope.model.arguments import ArgScopeCall
     from flake8_argscope.rules.registry import Rule
+    from flake8_argscope.worlds import World
 
 # calls whose result may be discarded by mistake (ASC303): only these are resolved
 _WRAPPER_NAMES = frozenset({"add_arg_scope", "enable_argscope_for_function"})
@@ -65,14 +67,30 @@ def _context_managers(expr: ast.expr) -> tuple[ast.expr, ...]:
     return (expr,) if isinstance(expr, ast.Call) else ()
 
 
+def analyse(tree: ast.Module, config: Config, filename: str | None = None,
+            source: str | None = None) -> list[tuple[int, int, str]]:
+    """The findings of one file: of one walk, or, when a module name is bound differently
+    in the branches of a try/if, those that every branch's walk finds (worlds.py)."""
+    walker = Walker(tree, config, filename, source)
+    worlds = worlds_of(walker.resolver)
+    if not worlds:
+        return walker.run()
+    common: dict[tuple[int, int, str], tuple[int, int, str]] | None = None
+    for world in worlds:
+        found = {(line, col, msg[:6]): (line, col, msg)
+                 for line, col, msg in Walker(tree, config, filename, source, world).run()}
+        common = found if common is None else {k: v for k, v in common.items() if k in found}
+    return list(common.values()) if common else []
+
+
 class Walker:
     def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
-                 source: str | None = None) -> None:
+                 source: str | None = None, world: World | None = None) -> None:
         self.tree = tree
         self.config = config
         project = Project(filename, config)
         self.resolver = Resolver(tree, config, project=project, current=project.current,
-                                 source=source)
+                                 source=source, world=world)
         self.builder = ScopeBuilder(self.resolver, self._on_scope_entry)
         self.hooks = rules.by_hook(config.enabled)
         self.findings: list[tuple[int, int, str]] = []  # (line, col, message)
