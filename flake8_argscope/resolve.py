@@ -160,7 +160,7 @@ class Resolver:
             found = model.resolve_name(rest[0], model.module_frame)
             for attr in rest[1:]:
                 if isinstance(found, Path):
-                    found = Path(f"{found.path}.{attr}", found.line, found.from_import)
+                    found = Path(f"{found.path}.{attr}", found.line, False)
                     found = model.deref(found, force)
                 else:
                     return UNKNOWN
@@ -282,7 +282,9 @@ class Resolver:
                 return UNKNOWN
             base = self.resolve_name(node.id, frame, shadow)
             if isinstance(base, Path):
-                return Path(".".join([base.path] + attrs[::-1]), base.line, base.from_import)
+                # an attribute is looked up at use time, not bound by the import (a module
+                # patched after `from tensorpack import tfv1 as tf` is seen patched)
+                return Path(".".join([base.path] + attrs[::-1]), base.line, False)
             return UNKNOWN
         return UNKNOWN
 

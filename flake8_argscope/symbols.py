@@ -109,11 +109,14 @@ class LocalOp(Frozen):
 
 
 class PlainFunc(Frozen):
-    """A function that is certainly not scope-enabled. ``registered``: add_arg_scope(f)
-    ran on it, so its key is registered anyway (arg_scope([f]) does not raise)."""
+    """A project function that is certainly not scope-enabled. ``registered``:
+    add_arg_scope(f) ran on it, so its key is registered anyway (arg_scope([f]) does not
+    raise); ``sym`` its def (what its body calls matters to ASC302)."""
 
-    __slots__ = _fields = _cmp = ("name", "path", "registered")
-    _defaults = {"registered": None}
+    __slots__ = _fields = ("name", "path", "registered", "sym")
+    _cmp = ("name", "path", "registered")
+    _defaults = {"registered": None, "sym": None}
     name: str
     path: str
     registered: Op | None
+    sym: LocalDef | None

@@ -55,10 +55,19 @@ def api_label(registry: str | None) -> str:
     return "argscope" if registry == TENSORPACK else "arg_scope"
 
 
+# tensorpack's alias of TF's v1 API (tensorpack/compat/__init__.py:32-41: tf.compat.v1 on
+# every TF that has it), as its examples import it: `from tensorpack import tfv1 as tf`
+_ALIASES = (("tf.", "tensorflow."), ("tensorpack.tfv1.", "tensorflow.compat.v1."),
+            ("tensorpack.compat.tfv1.", "tensorflow.compat.v1."))
+
+
 def normalise(path: str) -> str:
-    """``tf.x`` as users write it in options and imports -> ``tensorflow.x``."""
-    if path.startswith("tf."):
-        return "tensorflow." + path[3:]
+    """``tf.x`` as users write it in options and imports -> ``tensorflow.x``; tensorpack's
+    ``tfv1`` -> ``tensorflow.compat.v1``."""
+    if path.startswith(("tf.", "tensorpack.")):
+        for alias, real in _ALIASES:
+            if path.startswith(alias):
+                return real + path[len(alias):]
     return path
 
 
@@ -87,6 +96,9 @@ COMPLETE_PREFIXES = {
     "tensorflow.contrib.layers.": CONTRIB,
     "tensorflow.contrib.framework.": CONTRIB,
 }
+
+# Libraries whose functions may call scope-enabled ops (tf_slim's nets call slim.conv2d...)
+OP_LIBRARIES = ("tf_slim", "tensorflow.contrib", "tensorpack")
 
 # Roots that belong to the known libraries (never handed to astroid, never imported).
 LIBRARY_ROOTS = frozenset({"tensorflow", "tf_slim", "tensorpack", "keras", "tf_keras"})

@@ -37,6 +37,7 @@ class ElementKind(enum.Enum):
     UNKNOWN = "unknown: may be any op"
     NOT_SCOPED = "not scope-enabled: entering the scope raises"
     OTHER_REGISTRY = "an op of another registry: entering the scope raises"
+    REGISTERED = "a plain function add_arg_scope(f) registered: accepted, never reads the scope"
 
 
 class NotScoped(enum.Enum):
@@ -147,6 +148,8 @@ def classify_element(resolver: Resolver, elt: ast.expr, target: Target,
     elif isinstance(target, Unscoped):
         if registry == TENSORPACK and tensorpack.maybe_patched_elsewhere(resolver, target):
             return Element(elt, ElementKind.UNKNOWN)
+        if resolver.defs.registered_paths().get(target.path) == registry:
+            return Element(elt, ElementKind.REGISTERED)  # docs/semantics.md §1.6
         reason = NotScoped.LIBRARY_FUNCTION
     elif isinstance(target, PlainFunc):
         reason = NotScoped.NO_DECORATOR

@@ -192,7 +192,8 @@ class ScopeBuilder:
                 listed.append(ListedOp(cast(Op, element.op).key, final_name(element.node)))
             elif element.kind is ElementKind.UNKNOWN:
                 listed.append(ListedOp(None))
-            # NOT_SCOPED / OTHER_REGISTRY raise at the with: nothing to merge
+            # NOT_SCOPED / OTHER_REGISTRY raise at the with, REGISTERED is never read:
+            # nothing to merge
         new = merge(scopes.get_scope(registry), listed, kwvals, extra_wild, call.lineno)
         return scopes.with_scope(registry, new)
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, cast
 
-from flake8_argscope.known import TENSORPACK, Api, Op, Partial, api_label, label
+from flake8_argscope.known import (
+    OP_LIBRARIES, TENSORPACK, Api, Op, Partial, Unscoped, api_label, label,
+)
 from flake8_argscope.model.arguments import ElementKind, NotScoped
 from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.symbols import PlainFunc
 from flake8_argscope.syntax import final_name, show
 
 if TYPE_CHECKING:
@@ -130,7 +133,11 @@ class NotReached(Rule):
 
     def check(self, ctx: CallContext) -> Iterator[Finding]:
         if ctx.op is None:
-            # a certainly-unscoped function named like an op of an active scope
+            # a certainly-unscoped function named like an op of an active scope, which
+            # calls no op itself (a project conv2d that pads, then calls slim.conv2d, is
+            # reached: the scope is dynamic)
+            if _may_call_an_op(ctx):
+                return
             found = _lookalike(ctx.call, ctx.scopes)
             qualify = False
         elif ctx.partial is None and ctx.op.registry is not None:
@@ -146,6 +153,15 @@ class NotReached(Rule):
         api = f"{label(registry)} {api_label(registry)}" if qualify else api_label(registry)
         yield ctx.call, dict(call=show(ctx.call.func), api=api, line=entry.line,
                              op="/".join(sorted(entry.names)))
+
+
+def _may_call_an_op(ctx: CallContext) -> bool:
+    target = ctx.target
+    if isinstance(target, PlainFunc):
+        return target.sym is None or ctx.walker.resolver.defs.may_reach_op(target.sym)
+    if isinstance(target, Unscoped):  # tf_slim's and contrib's own helpers call ops
+        return target.path.startswith(OP_LIBRARIES)
+    return True
 
 
 def _lookalike(call: ast.Call, scopes: Scopes,

@@ -95,3 +95,19 @@ def case_ok_raw_function_of_add_arg_scope(x):
 def case_ok_empty_list(x):
     with slim.arg_scope([]):
         return slim.conv2d(x, 4, [3, 3])
+
+
+def case_ok_registered_library_function(x):
+    # a bare add_arg_scope(f) registers str(f) at once (docs/semantics.md §1.6): the with is
+    # entered without error, though calls of f never read the scope
+    slim.add_arg_scope(tf.compat.v1.layers.average_pooling1d)
+    with slim.arg_scope([tf.compat.v1.layers.average_pooling1d], padding='same'):
+        return x
+
+
+def case_ok_registered_in_a_loop(x):
+    for op in (tf.compat.v1.layers.average_pooling3d, tf.compat.v1.layers.max_pooling3d):
+        slim.add_arg_scope(op)
+    with slim.arg_scope([tf.compat.v1.layers.average_pooling3d,
+                         tf.compat.v1.layers.max_pooling3d], padding='same'):
+        return x
