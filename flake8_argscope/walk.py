@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope import known, rules
 from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
+from flake8_argscope.model.forwarding import META_OPS, forwarded, is_meta_op
 from flake8_argscope.model.scopes import Scopes
 from flake8_argscope.project import Project
 from flake8_argscope.resolve import Resolver
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from flake8_argscope.frames import Frame, ScopeNode
     from flake8_argscope.model.arguments import ArgScopeCall
     from flake8_argscope.rules.registry import Rule
+    from flake8_argscope.symbols import Target
     from flake8_argscope.worlds import World
 
 # calls whose result may be discarded by mistake (ASC303): only these are resolved
@@ -83,6 +85,18 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
     return list(common.values()) if common else []
 
 
+def _op_of(target: Target) -> tuple[Op | None, Partial | None, tuple[str, ...]]:
+    """The op a call of ``target`` reaches, the partial it goes through, and the keywords
+    that partial binds."""
+    if isinstance(target, Partial):
+        return target.target, target, target.bound
+    if isinstance(target, LocalOp):
+        return target.op, None, ()
+    if isinstance(target, Op):
+        return target, None, ()
+    return None, None, ()
+
+
 class Walker:
     def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
                  source: str | None = None, world: World | None = None) -> None:
@@ -101,7 +115,7 @@ class Walker:
         self._dynamic: list[ScopeNode] = []
         # (id(block), final name) of unresolved keyword-less calls
         self.bare_calls: set[tuple[int, str]] = set()
-        self._names = known.table_names() | frozenset(
+        self._names = known.table_names() | META_OPS | frozenset(
             p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
         self._patched = source is None or "enable_argscope_for_module" in source
         self._global_names: frozenset[str] | None = None
@@ -330,25 +344,35 @@ class Walker:
             target = resolver.target_of(func, frame, shadow, force=True)
         if target is None:
             return
-        partial = None
-        op: Op | None
-        bound: tuple[str, ...] = ()
-        if isinstance(target, Partial):
-            partial, op, bound = target, target.target, target.bound
-        elif isinstance(target, LocalOp):
-            op = target.op
-        elif isinstance(target, Op):
-            op = target
-        elif isinstance(target, (Unscoped, PlainFunc)):
-            op = None
-        else:
-            if isinstance(target, Api) and target.name in SCOPE_ENTERING:
-                # an arg_scope entered outside a with statement (ExitStack.enter_context, a
-                # stored context manager...): scopes in this function are not what they look
-                self._dynamic.append(frame.node)
-            return
+        op, partial, bound = _op_of(target)
+        if op is None:
+            if is_meta_op(target):
+                self._forwarded(call, cast(Unscoped, target).name, frame, scopes, shadow)
+            elif not isinstance(target, (Unscoped, PlainFunc)):
+                if isinstance(target, Api) and target.name in SCOPE_ENTERING:
+                    # an arg_scope entered outside a with statement (ExitStack.enter_context,
+                    # a stored context manager...): scopes in this function are not what
+                    # they look like
+                    self._dynamic.append(frame.node)
+                return
         entry = scopes.entry_for(op) if op is not None else None
         self._apply(self.hooks[Hook.CALL], CallContext(
             self, call, target, op, entry, scopes, frame, shadow, bound, partial))
         if op is not None and partial is None:
             self.sites.append(CallSite(block, op, unparse(call.func), call, frame, entry))
+
+    def _forwarded(self, call: ast.Call, name: str, frame: Frame, scopes: Scopes,
+                   shadow: frozenset[str]) -> None:
+        """slim.repeat / slim.stack: the rules judge the layer calls they make."""
+        found = forwarded(call, name)
+        if found is None:
+            return
+        layer, calls = found
+        target = self.resolver.target_of(layer, frame, shadow)
+        op, partial, bound = _op_of(target)
+        if op is None:
+            return
+        entry = scopes.entry_for(op)
+        for inner in calls:
+            self._apply(self.hooks[Hook.CALL], CallContext(
+                self, inner, target, op, entry, scopes, frame, shadow, bound, partial))

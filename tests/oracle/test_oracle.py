@@ -345,11 +345,14 @@ class _Tracer:
         self.unmapped = 0
         self.fwa = _TF["fwa_code"]
         self.slim = _TF["slim"]
+        self.meta_ops = (self.slim.repeat.__code__, self.slim.stack.__code__)
 
     def __call__(self, frame, event, arg):
         if event != "call" or frame.f_code is not self.fwa:
             return None
         caller = frame.f_back
+        if caller is not None and caller.f_code in self.meta_ops:
+            caller = caller.f_back  # slim.repeat / slim.stack call the op for the case
         if caller is None or caller.f_code.co_filename != self.filename:
             return None
         try:
@@ -557,11 +560,13 @@ def explain(cf, line, code, exc):
             frag = "convolution() got multiple values for argument"
         else:
             # the clashing parameter must be one bound by a positional argument on `line`
-            callee = _eval_in(frame, call.func)
-            params = list(inspect.signature(callee).parameters)
-            names = [params[i] for i, a in enumerate(call.args)
-                     if not isinstance(a, ast.Starred) and _span_contains(a, line)
-                     and i < len(params)]
+            names = []
+            for callee, args in _through_meta_op(
+                    frame, _eval_in(frame, call.func), list(call.args), line):
+                params = list(inspect.signature(callee).parameters)
+                names += [params[i] for i, a in enumerate(args)
+                          if not isinstance(a, ast.Starred) and _span_contains(a, line)
+                          and i < len(params)]
             frag = "got multiple values for argument"
             m = re.search(r"got multiple values for argument '(\w+)'", msg)
             if m and m.group(1) not in names:
@@ -592,6 +597,21 @@ def explain(cf, line, code, exc):
     if not isinstance(exc, want) or frag not in msg:
         return f"predicted {want.__name__} containing {frag!r}, got {type(exc).__name__}: {msg}"
     return None
+
+
+def _through_meta_op(frame, callee, args, line):
+    """slim.repeat(inputs, n, layer, *args) calls layer(outputs, *args); slim.stack(inputs,
+    layer, [args_1, ...]) calls layer(outputs, *args_i): the (callee, positionals) pairs the
+    clash may be about (for stack, each element on ``line``)."""
+    slim = _TF["slim"]
+    if callee is slim.repeat and len(args) >= 3:
+        return [(_eval_in(frame, args[2]), [args[0]] + args[3:])]
+    if callee is slim.stack and len(args) == 3 and isinstance(args[2], (ast.List, ast.Tuple)):
+        layer = _eval_in(frame, args[1])
+        return [(layer, [args[0]] + (list(e.elts) if isinstance(e, (ast.Tuple, ast.List))
+                                     else [e]))
+                for e in args[2].elts if _span_contains(e, line)]
+    return [(callee, args)]
 
 
 def runtime_redundancy(events):
