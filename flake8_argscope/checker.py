@@ -153,8 +153,7 @@ class ArgScopeChecker:
             return
         seen = set()
         for line, col, message in sorted(findings):
-            code = message[:6]
-            if code not in config.enabled or (line, col, code) in seen:
+            if message[:6] not in config.enabled or (line, col, message) in seen:
                 continue
-            seen.add((line, col, code))
+            seen.add((line, col, message))
             yield line, col, message, type(self)

@@ -77,10 +77,16 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
     worlds = worlds_of(walker.resolver)
     if not worlds:
         return walker.run()
-    common: dict[tuple[int, int, str], tuple[int, int, str]] | None = None
+    # a finding holds in every world when each has one of that code at that node (its
+    # message may name the world's library); the k-th of them pairs with the k-th
+    common: dict[tuple[int, int, str, int], tuple[int, int, str]] | None = None
     for world in worlds:
-        found = {(line, col, msg[:6]): (line, col, msg)
-                 for line, col, msg in Walker(tree, config, filename, source, world).run()}
+        found: dict[tuple[int, int, str, int], tuple[int, int, str]] = {}
+        for line, col, msg in sorted(set(Walker(tree, config, filename, source, world).run())):
+            k = 0
+            while (line, col, msg[:6], k) in found:
+                k += 1
+            found[(line, col, msg[:6], k)] = (line, col, msg)
         common = found if common is None else {k: v for k, v in common.items() if k in found}
     return list(common.values()) if common else []
 

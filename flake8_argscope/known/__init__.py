@@ -11,10 +11,10 @@ from __future__ import annotations
 from flake8_argscope.record import Frozen
 import sys
 from functools import lru_cache
+import ast
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import ast
     from types import ModuleType
     from typing import Any, Union
 
@@ -111,14 +111,15 @@ class Op(Frozen):
     ``name`` the function's __name__ (what TypeError messages name); ``use_scope``,
     ``positional_override``, ``legacy_kwargs`` and ``tflayer`` describe tensorpack layers
     (``tflayer``: convert_to_tflayer_args, so listed positionals win, others assert);
-    ``aliases`` every __name__-like spelling."""
+    ``defaults`` (parameter, default as source text) pairs; ``aliases`` every
+    __name__-like spelling."""
 
     __slots__ = _fields = (
         "registry", "key", "name", "params", "kwonly", "varargs", "varkw", "signature_known",
-        "use_scope", "positional_override", "legacy_kwargs", "tflayer", "aliases")
+        "use_scope", "positional_override", "legacy_kwargs", "tflayer", "defaults", "aliases")
     _defaults = {"params": (), "kwonly": (), "varargs": False, "varkw": False,
                  "signature_known": True, "use_scope": True, "positional_override": (),
-                 "legacy_kwargs": (), "tflayer": False, "aliases": ()}
+                 "legacy_kwargs": (), "tflayer": False, "defaults": (), "aliases": ()}
     _cmp = _fields[:-1]
     registry: str | None  # None: an op named by --argscope-scoped-ops
     key: str
@@ -132,6 +133,7 @@ class Op(Frozen):
     positional_override: tuple[str, ...]
     legacy_kwargs: tuple[str, ...]
     tflayer: bool
+    defaults: tuple[tuple[str, str], ...]
     aliases: tuple[str, ...]
 
     def rejects(self, kw: str) -> bool:
@@ -139,6 +141,20 @@ class Op(Frozen):
         if not self.signature_known or self.varkw:
             return False
         return not (kw in self.params or kw in self.kwonly or kw in self.legacy_kwargs)
+
+    def default_text(self, kw: str) -> str | None:
+        """The source text of ``kw``'s default, if it has one."""
+        for name, text in self.defaults:
+            if name == kw:
+                return text
+        return None
+
+
+def _def_defaults(args: ast.arguments) -> tuple[tuple[str, str], ...]:
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    return tuple((a.arg, ast.unparse(d)) for a, d in pairs)
 
 
 def op_from_def(node: ast.FunctionDef | ast.AsyncFunctionDef, registry: str | None, key: str,
@@ -149,7 +165,8 @@ def op_from_def(node: ast.FunctionDef | ast.AsyncFunctionDef, registry: str | No
         registry=registry, key=key, name=node.name,
         params=tuple(a.arg for a in args.posonlyargs + args.args),
         kwonly=tuple(a.arg for a in args.kwonlyargs), varargs=args.vararg is not None,
-        varkw=args.kwarg is not None, signature_known=known_sig, aliases=(node.name,))
+        varkw=args.kwarg is not None, signature_known=known_sig, aliases=(node.name,),
+        defaults=_def_defaults(args))
     fields.update(extra)
     return Op(**fields)
 
@@ -219,6 +236,7 @@ def _op_from_key(key: str) -> Op:
         positional_override=tuple(info.get("positional_override", ())),
         legacy_kwargs=tuple(sorted(info.get("legacy_kwargs", {}) or {})),
         tflayer=bool(info.get("positional_override") or info.get("legacy_kwargs")),
+        defaults=tuple(sorted(info.get("defaults", {}).items())),
         aliases=tuple(sorted(names)),
     )
 

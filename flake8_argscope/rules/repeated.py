@@ -1,5 +1,7 @@
 """ASC101: the same ``kw=value`` on N calls of one scoped op in one block.
 
+One finding per group of calls that share the value(s), on the group's first call.
+
 A block is a module or function body, or a ``with`` body (nested defs are their own).
 A keyword qualifies when at least N calls of the op in the block pass it with the same
 value and every other call of the op there passes it too (with another value, which would
@@ -15,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from flake8_argscope.known import TENSORPACK, api_label
 from flake8_argscope.rules.registry import Hook, Rule, Severity
-from flake8_argscope.syntax import show
+from flake8_argscope.syntax import same_value, show
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from flake8_argscope.known import Op
     from flake8_argscope.rules.registry import CallSite, FileContext, Finding
 
 NEVER = frozenset({"scope", "name"})
@@ -49,19 +52,27 @@ class RepeatedKeyword(Rule):
             names = set(sites[0].op.aliases) | {s.display.rsplit(".", 1)[-1] for s in sites}
             if any((block, name) in ctx.bare_calls for name in names):
                 continue  # a keyword-less call of (maybe) this op: a scope would change it
-            pairs = _shared(sites, minimum)
-            if not pairs:
-                continue
-            first = sites[0]
-            tensorpack = first.op.registry == TENSORPACK
-            yield first.call, dict(
-                n=max(n for _, _, n in pairs), op=first.display,
-                pairs=", ".join(f"{kw}={show(v, 70)}" for kw, v, _ in pairs),
-                api=api_label(first.op.registry),
-                target=first.display if tensorpack else f"[{first.display}]")
+            # one finding per group of calls sharing kw=value(s), on the group's first call
+            by_group: dict[tuple[int, ...], list[tuple[str, ast.expr]]] = {}
+            members: dict[tuple[int, ...], list[CallSite]] = {}
+            for kw, value, group in _shared(sites, minimum):
+                key = tuple(id(s) for s in group)
+                by_group.setdefault(key, []).append((kw, value))
+                members[key] = group
+            for key, pairs in by_group.items():
+                group = members[key]
+                first = group[0]
+                tensorpack = first.op.registry == TENSORPACK
+                yield first.call, dict(
+                    n=len(group), op=first.display,
+                    pairs=", ".join(f"{kw}={show(v, 70)}" for kw, v in pairs),
+                    api=api_label(first.op.registry),
+                    target=first.display if tensorpack else f"[{first.display}]")
 
 
-def _shared(sites: list[CallSite], minimum: int) -> list[tuple[str, ast.expr, int]]:
+def _shared(sites: list[CallSite],
+            minimum: int) -> list[tuple[str, ast.expr, list[CallSite]]]:
+    """(kw, value, the calls passing it) for each keyword a scope could absorb."""
     keywords = [{k.arg: k.value for k in s.call.keywords if k.arg is not None} for s in sites]
     names = set(keywords[0])
     for kws in keywords[1:]:
@@ -82,10 +93,24 @@ def _shared(sites: list[CallSite], minimum: int) -> list[tuple[str, ast.expr, in
         # ASC201's business, a different one is a deliberate override
         if any(site.entry.may_supply(kw) for site in sites):
             continue
-        if not _names_stable(sites, best):
+        if _is_default(sites[0].op, kw, best):
+            continue  # the op's own default: the keyword can simply go
+        group = [s for s, d in zip(sites, dumps) if d == top]
+        if not _names_stable(group, best):
             continue
-        out.append((kw, best, count))
+        out.append((kw, best, group))
     return out
+
+
+def _is_default(op: Op, kw: str, value: ast.expr) -> bool:
+    text = op.default_text(kw)
+    if text is None:
+        return False
+    try:
+        default = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return False
+    return same_value(default, value)
 
 
 def _names_stable(sites: list[CallSite], value: ast.expr) -> bool:

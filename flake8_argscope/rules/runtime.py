@@ -83,8 +83,8 @@ class PositionalCollision(Rule):
 
 class UnexpectedKeyword(Rule):
     code = "ASC402"
-    message = ("{op} does not accept keyword '{kw}' (TypeError: {fname}() got an unexpected "
-               "keyword argument '{kw}' at its first call in this scope)")
+    message = ("{ops} {do} not accept keyword '{kw}' (TypeError: {fnames} got an unexpected "
+               "keyword argument '{kw}' at {when} in this scope)")
     severity = Severity.ERROR
     symbol = "argscope-unexpected-keyword"
     hook = Hook.SCOPE_ENTRY
@@ -93,12 +93,18 @@ class UnexpectedKeyword(Rule):
     example = "`arg_scope([slim.conv2d, slim.max_pool2d], activation_fn=...)`"
 
     def check(self, entry: ArgScopeCall) -> Iterator[Finding]:
+        """One finding per keyword, on it, naming every listed op that lacks it."""
         ops = entry.ops
         for kw in entry.keywords:
-            for elt, op in ops:
-                if op.rejects(cast(str, kw.arg)):  # (entry.keywords: each with its arg)
-                    yield kw, dict(op=show(elt), kw=kw.arg, fname=op.name)
-                    break
+            arg = cast(str, kw.arg)  # (entry.keywords: each with its arg)
+            lacking = [(elt, op) for elt, op in ops if op.rejects(arg)]
+            if not lacking:
+                continue
+            names = list(dict.fromkeys(f"{op.name}()" for _elt, op in lacking))
+            many = len(lacking) > 1
+            yield kw, dict(ops=", ".join(show(elt) for elt, _op in lacking),
+                           do="do" if many else "does", kw=arg, fnames="/".join(names),
+                           when="the first call of each" if many else "its first call")
 
 
 def _what(first: ast.expr) -> str:
