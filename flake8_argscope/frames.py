@@ -185,7 +185,8 @@ class _Collector(ast.NodeVisitor):
         pass
 
     def add(self, name: str, binding: Binding) -> None:
-        self.frame.add(name, binding)
+        # straight into the frame's dict: the collector runs while the frame fills
+        self.frame._bindings.setdefault(name, []).append(binding)
         if self.arm:
             self.frame._arms[id(binding)] = self.arm
 

@@ -51,6 +51,8 @@ class Resolver:
         self.current = current  # (dotted module name, is_package) when known
         self.frames: dict[int, Frame] = {}
         self._busy: set[tuple[object, ...]] = set()
+        # id(assign) of ``sc = factory(...)`` the scope builder evaluated to a scope dict
+        self.scope_dicts: set[int] = set()
         self.api_overrides = dict(config.api_paths)
         self.extra_ops = config.scoped_ops
         self.defs = Defs(self)
@@ -82,7 +84,7 @@ class Resolver:
         f: Frame | None = frame
         first = True
         while f is not None:
-            if name in f.declared_global and not f.is_module:
+            if not f.is_module and name in f.declared_global:
                 f = self.module_frame
                 continue
             if f.is_class and not first:
@@ -252,6 +254,8 @@ class Resolver:
         if isinstance(value, (ast.Name, ast.Attribute)):
             return self.resolve_expr(value, frame)
         if isinstance(value, ast.Call):
+            if id(node) in self.scope_dicts:
+                return ScopeRef(node)  # the scope builder evaluated a project factory here
             callee = self.resolve_expr(value.func, frame)
             target = self.classify(callee) if callee is not None else None
             if isinstance(target, Api):
@@ -265,8 +269,8 @@ class Resolver:
                     return ScopeRef(node)
             if isinstance(target, Factory):
                 return ScopeRef(node)
-            # ``sc = my_factory()`` with a factory of this project stays unknown: only the
-            # analysis knows which defs are factories, and a wrong "dict" would mean ASC404
+            # any other ``sc = my_factory()`` stays unknown: only the scope builder knows
+            # which defs are factories, and a wrong "dict" would mean ASC404
         return UNKNOWN
 
     def resolve_expr(self, node: ast.expr, frame: Frame,

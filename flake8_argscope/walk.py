@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import ast
 from collections import deque
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from flake8_argscope import known, rules
 from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
-from flake8_argscope.model.forwarding import META_OPS, forwarded, is_meta_op
+from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name
+
 from flake8_argscope.model.scopes import Scopes
 from flake8_argscope.project import Project
 from flake8_argscope.resolve import Resolver
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from flake8_argscope.symbols import Target
     from flake8_argscope.worlds import World
 
+_META_OP_ROOTS = ("tf_slim", "tensorflow")  # the root the module binds: tf_slim, tf
+# what the root name of an attribute call is bound to at module level (_uninteresting)
+_SKIP, _RESOLVE, _LIBRARY, _META_LIBRARY = "skip", "resolve", "library", "meta-op library"
 # calls whose result may be discarded by mistake (ASC303): only these are resolved
 _WRAPPER_NAMES = frozenset({"add_arg_scope", "enable_argscope_for_function"})
 _COMP_TYPES = frozenset(COMP_NODES)
@@ -112,7 +116,11 @@ class Walker:
         self.resolver = Resolver(tree, config, project=project, current=project.current,
                                  source=source, world=world)
         self.builder = ScopeBuilder(self.resolver, self._on_scope_entry)
-        self.hooks = rules.by_hook(config.enabled)
+        hooks = rules.by_hook(config.enabled)  # (enum keys hash slowly: plain attributes)
+        self._call_rules = hooks[Hook.CALL]
+        self._entry_rules = hooks[Hook.SCOPE_ENTRY]
+        self._discard_rules = hooks[Hook.DISCARDED_CALL]
+        self._file_end_rules = hooks[Hook.FILE_END]
         self.findings: list[tuple[int, int, str]] = []  # (line, col, message)
         self.sites: list[CallSite] = []
         # (body, frame, block) still to walk
@@ -121,9 +129,10 @@ class Walker:
         self._dynamic: list[ScopeNode] = []
         # (id(block), final name) of unresolved keyword-less calls
         self.bare_calls: set[tuple[int, str]] = set()
-        self._names = known.table_names() | META_OPS | frozenset(
+        self._names = known.table_names() | frozenset(
             p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
         self._patched = source is None or "enable_argscope_for_module" in source
+        self._roots: dict[str, str] = {}  # root name -> _SKIP | _RESOLVE | _LIBRARY | ...
         self._global_names: frozenset[str] | None = None
 
     @property
@@ -141,7 +150,7 @@ class Walker:
         while self._queue:
             body, frame, block = self._queue.popleft()
             self.walk_body(body, frame, Scopes(), block)
-        self._apply(self.hooks[Hook.FILE_END], FileContext(self, self.sites, self.bare_calls))
+        self._apply(self._file_end_rules, FileContext(self, self.sites, self.bare_calls))
         if self._dynamic:
             self.findings = [f for f in self.findings if not self._in_dynamic(f)]
         return self.findings
@@ -164,7 +173,7 @@ class Walker:
                 self.findings.append((node.lineno, node.col_offset, rule.render(fields)))
 
     def _on_scope_entry(self, entry: ArgScopeCall) -> None:
-        self._apply(self.hooks[Hook.SCOPE_ENTRY], entry)
+        self._apply(self._entry_rules, entry)
 
     # ============================================================ statements
     def walk_body(self, body: list[ast.stmt], frame: Frame, scopes: Scopes,
@@ -199,8 +208,8 @@ class Walker:
             if value is None:
                 return
             if t is ast.Expr and type(value) is ast.Call and final_name(
-                    value.func) in _WRAPPER_NAMES and self.hooks[Hook.DISCARDED_CALL]:
-                self._apply(self.hooks[Hook.DISCARDED_CALL], Discarded(
+                    value.func) in _WRAPPER_NAMES and self._discard_rules:
+                self._apply(self._discard_rules, Discarded(
                     self, value, self.resolver.target_of(value.func, frame)))
             self.visit_expr(value, frame, scopes, block)
             return
@@ -317,28 +326,42 @@ class Walker:
             root = root.value
         if type(root) is not ast.Name:
             return False
+        kind = self._roots.get(root.id)
+        if kind is None:
+            kind = self._roots[root.id] = self._root_kind(root.id)
+        if kind is _SKIP:
+            return True
+        if kind is _RESOLVE:
+            return False
+        if kind is _META_LIBRARY and func.attr in META_OPS:
+            return not scopes.active()  # slim.repeat / slim.stack (not tf.stack)
+        return not scopes.names_listed(func.attr)
+
+    def _root_kind(self, name: str) -> str:
+        """What the module binds ``name`` to, for ``_uninteresting`` (cached per file)."""
         # the root as the module binds it: a local that shadows it (or any local root such
         # as self/net/x) is skipped too, which is only ever silence
         module = self.resolver.module_frame
-        if root.id not in module.bindings:
-            return True
-        sym = self.resolver.resolve_name(root.id, module)
+        if name not in module.bindings:
+            return _SKIP
+        sym = self.resolver.resolve_name(name, module)
         if sym is None:
-            return True  # unresolved root: nothing to say
-        if not isinstance(sym, Path):
-            return False
-        if not known.is_outside_project(sym.path):
-            return False  # a project module: its functions may be ops
-        return not scopes.names_listed(func.attr)
+            return _SKIP  # unresolved root: nothing to say
+        if not isinstance(sym, Path) or not known.is_outside_project(sym.path):
+            return _RESOLVE  # a project module: its functions may be ops
+        return _META_LIBRARY if sym.path.startswith(_META_OP_ROOTS) else _LIBRARY
 
     def check_call(self, call: ast.Call, frame: Frame, scopes: Scopes, block: ast.AST,
                    shadow: frozenset[str]) -> None:
         if not call.keywords and not scopes.active():
             # every rule needs a keyword (ASC101/201) or an active scope (the rest); only
             # remember the name, so that ASC101 never claims "every call" past this one
-            name = final_name(call.func)
-            if name:
-                self.bare_calls.add((id(block), name))
+            func = call.func
+            t = type(func)  # (final_name, inline: this runs for most calls of a file)
+            if t is ast.Attribute:
+                self.bare_calls.add((id(block), func.attr))  # type: ignore[attr-defined]
+            elif t is ast.Name:
+                self.bare_calls.add((id(block), func.id))  # type: ignore[attr-defined]
             return
         func = call.func
         if type(func) is ast.Attribute and self._uninteresting(func, scopes):
@@ -352,8 +375,9 @@ class Walker:
             return
         op, partial, bound = _op_of(target)
         if op is None:
-            if is_meta_op(target):
-                self._forwarded(call, cast(Unscoped, target).name, frame, scopes, shadow)
+            meta = meta_op_name(target)
+            if meta:
+                self._forwarded(call, meta, frame, scopes, shadow)
             elif not isinstance(target, (Unscoped, PlainFunc)):
                 if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                     # an arg_scope entered outside a with statement (ExitStack.enter_context,
@@ -362,7 +386,7 @@ class Walker:
                     self._dynamic.append(frame.node)
                 return
         entry = scopes.entry_for(op) if op is not None else None
-        self._apply(self.hooks[Hook.CALL], CallContext(
+        self._apply(self._call_rules, CallContext(
             self, call, target, op, entry, scopes, frame, shadow, bound, partial))
         if op is not None and partial is None:
             self.sites.append(CallSite(block, op, unparse(call.func), call, frame, entry))
@@ -380,5 +404,5 @@ class Walker:
             return
         entry = scopes.entry_for(op)
         for inner in calls:
-            self._apply(self.hooks[Hook.CALL], CallContext(
+            self._apply(self._call_rules, CallContext(
                 self, inner, target, op, entry, scopes, frame, shadow, bound, partial))

@@ -150,7 +150,7 @@ class ScopeBuilder:
         kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
                   for key, value in unpacked}
         kwvals.update(  # (kw_nodes: keywords with an arg)
-            (cast(str, kw.arg), self.make_kwval(kw.value, call.lineno, frame, env, with_node))
+            (kw.arg or "", self.make_kwval(kw.value, call.lineno, frame, env, with_node))
             for kw in kw_nodes)
 
         shape = first_arg_shape(self, first, frame, registry)
@@ -310,3 +310,4 @@ class ScopeBuilder:
         reg, scope = self.dict_value(stmt.value, scopes, frame, None, 0)
         if scope is not None:
             self.snapshots[id(stmt)] = (reg, scope)
+            frame.resolver.scope_dicts.add(id(stmt))

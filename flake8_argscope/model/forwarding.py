@@ -20,9 +20,12 @@ _LIBRARIES = ("tf_slim.", "tensorflow.contrib.")
 _OWN = frozenset({"inputs", "repetitions", "layer", "stack_args"})
 
 
-def is_meta_op(target: object) -> bool:
-    return (isinstance(target, Unscoped) and target.name in META_OPS
-            and target.path.startswith(_LIBRARIES))
+def meta_op_name(target: object) -> str:
+    """"repeat" or "stack" for slim's (tf_slim, tf.contrib) meta-ops, else ""."""
+    if isinstance(target, Unscoped) and target.name in META_OPS and target.path.startswith(
+            _LIBRARIES):
+        return target.name
+    return ""
 
 
 def forwarded(call: ast.Call, name: str) -> tuple[ast.expr, list[ast.Call]] | None:

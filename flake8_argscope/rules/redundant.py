@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from flake8_argscope.frames import Frame
-    from flake8_argscope.model.scopes import KwVal, OpEntry
+    from flake8_argscope.model.scopes import KwVal
     from flake8_argscope.rules.registry import CallContext, Finding
     from flake8_argscope.walk import Walker
 
@@ -32,8 +32,8 @@ class RedundantKeyword(Rule):
                "`arg_scope([slim.conv2d], padding='SAME')`")
 
     def check(self, ctx: CallContext) -> Iterator[Finding]:
-        entry = cast("OpEntry", ctx.entry)  # (None only when op is)
-        if ctx.op is None or not entry.known:
+        entry = ctx.entry
+        if ctx.op is None or entry is None or not entry.known:
             return
         walker = ctx.walker
         exempt = walker.config.exempt_kwargs

@@ -136,9 +136,9 @@ class NotReached(Rule):
             # a certainly-unscoped function named like an op of an active scope, which
             # calls no op itself (a project conv2d that pads, then calls slim.conv2d, is
             # reached: the scope is dynamic)
-            if _may_call_an_op(ctx):
-                return
             found = _lookalike(ctx.call, ctx.scopes)
+            if found is not None and _may_call_an_op(ctx):
+                return
             qualify = False
         elif ctx.partial is None and ctx.op.registry is not None:
             # an op of another registry (tf.contrib.layers.conv2d under a tf_slim scope on

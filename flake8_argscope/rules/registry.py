@@ -124,6 +124,21 @@ class CallContext(Frozen):
     bound: tuple[str, ...]
     partial: Partial | None
 
+    def __init__(self, walker: Walker, call: ast.Call, target: Target, op: Op | None,
+                 entry: OpEntry | None, scopes: Scopes, frame: Frame, shadow: frozenset[str],
+                 bound: tuple[str, ...], partial: Partial | None) -> None:
+        sa = object.__setattr__  # hot: one per call of a resolved function under a scope
+        sa(self, "walker", walker)
+        sa(self, "call", call)
+        sa(self, "target", target)
+        sa(self, "op", op)
+        sa(self, "entry", entry)
+        sa(self, "scopes", scopes)
+        sa(self, "frame", frame)
+        sa(self, "shadow", shadow)
+        sa(self, "bound", bound)
+        sa(self, "partial", partial)
+
 
 class Discarded(Frozen):
     """``f(...)`` as an expression statement; ``target`` what ``f`` is."""

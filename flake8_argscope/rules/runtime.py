@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from flake8_argscope.frames import Frame
     from flake8_argscope.model.arguments import ArgScopeCall
-    from flake8_argscope.model.scopes import OpEntry
     from flake8_argscope.rules.registry import CallContext, Finding
     from flake8_argscope.walk import Walker
 
@@ -53,9 +52,8 @@ class PositionalCollision(Rule):
     example = "`slim.conv2d(x, 64, [11, 11], 4)` under `arg_scope([slim.conv2d], stride=1)`"
 
     def check(self, ctx: CallContext) -> Iterator[Finding]:
-        # (entry is None only when op is)
-        op, entry, call = ctx.op, cast("OpEntry", ctx.entry), ctx.call
-        if op is None or not entry.known or not op.signature_known:
+        op, entry, call = ctx.op, ctx.entry, ctx.call
+        if op is None or entry is None or not entry.known or not op.signature_known:
             return
         offset = _positional_offset(ctx.walker, call, op, ctx.frame)
         if offset is None:
