@@ -19,7 +19,9 @@ from flake8_argscope.known import (
 from flake8_argscope.model.arguments import (
     ArgScopeCall, ElementKind, FirstArg, classify_element, first_arg_shape,
 )
-from flake8_argscope.model.factories import bind_params, find_factory, substitute
+from flake8_argscope.model.factories import (
+    Caller, argument_for, bind_params, find_factory, find_scope_cm_factory, substitute,
+)
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from typing import Optional
 
     from flake8_argscope.frames import Frame
-    from flake8_argscope.model.factories import FactoryDef
+    from flake8_argscope.model.factories import FactoryDef, ScopeCM
     from flake8_argscope.model.scopes import Wild
     from flake8_argscope.resolve import Resolver
     from flake8_argscope.symbols import Target
@@ -43,6 +45,14 @@ if TYPE_CHECKING:
     Env = Optional[dict[str, Optional[ast.expr]]]
 
 MAX_FACTORY_DEPTH = 8
+
+
+def _moved(kw: ast.keyword, to: ast.Call) -> ast.keyword:
+    """``kw`` as if written at ``to`` (a finding about a factory's keyword goes there)."""
+    return ast.keyword(arg=kw.arg, value=kw.value, lineno=to.lineno, col_offset=to.col_offset,
+                       end_lineno=to.end_lineno, end_col_offset=to.end_col_offset)
+
+
 _NON_SCOPE_APIS = API_NAMES - SCOPE_ENTERING
 
 
@@ -56,6 +66,7 @@ class ScopeBuilder:
         # id(withitem | assign) -> (registry, Scope)
         self.snapshots: dict[int, tuple[str | None, Scope]] = {}
         self._factories: dict[int, FactoryDef | None] = {}  # id(def node) -> factory
+        self._scope_cms: dict[int, ScopeCM | None] = {}  # id(def node) -> what it returns
 
     # ------------------------------------------------------------ with items
     def apply_item(self, item: ast.withitem, with_node: ast.With | ast.AsyncWith,
@@ -87,6 +98,12 @@ class ScopeBuilder:
                                             env, depth, report)
             if self._inert(target, expr.func, frame):
                 return scopes
+            factory = self._scope_cm_factory(expr.func, frame)
+            if factory is not None and depth < MAX_FACTORY_DEPTH:
+                inner, fframe, registry, fnode = factory
+                return self.enter_arg_scope(
+                    inner, registry, with_node, scopes, fframe, bind_params(fnode, expr),
+                    depth + 1, report, Caller(expr, frame, fnode))
             return all_unknown(with_node.lineno)
         target = resolver.target_of(expr, frame) if isinstance(
             expr, (ast.Name, ast.Attribute)) else None
@@ -128,7 +145,10 @@ class ScopeBuilder:
     # ------------------------------------------------------------ arg_scope(...)
     def enter_arg_scope(self, call: ast.Call, registry: str, with_node: ast.With | ast.AsyncWith,
                         scopes: Scopes, frame: Frame, env: Env, depth: int,
-                        report: bool) -> Scopes:
+                        report: bool, caller: Caller | None = None) -> Scopes:
+        """``call`` is evaluated in ``frame`` with the factory parameters ``env``; with a
+        ``caller`` (a project function returned this call), a parameter given as the first
+        argument is the caller's argument, and findings go on the caller's call."""
         first_kw = "layers" if registry == TENSORPACK else "list_ops_or_scope"
         first = call.args[0] if call.args else None
         kw_nodes: list[ast.keyword] = []  # each with its arg
@@ -147,13 +167,21 @@ class ScopeBuilder:
                 kw_nodes.append(kw)
         if first is None or len(call.args) > 1 or isinstance(first, ast.Starred):
             return scopes.with_scope(registry, unknown_scope(call.lineno))
+        first_frame, first_env, at, at_keywords = frame, env, call, kw_nodes
+        if caller is not None:
+            given = argument_for(caller.fnode, caller.call, first)
+            if given is None:
+                report = False  # its nodes are the factory's: nowhere to put a finding
+            else:
+                first, first_frame, first_env, at = given, caller.frame, None, caller.call
+                at_keywords = [_moved(kw, caller.call) for kw in kw_nodes]
         kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
                   for key, value in unpacked}
         kwvals.update(  # (kw_nodes: keywords with an arg)
             (kw.arg or "", self.make_kwval(kw.value, call.lineno, frame, env, with_node))
             for kw in kw_nodes)
 
-        shape = first_arg_shape(self, first, frame, registry)
+        shape = first_arg_shape(self, first, first_frame, registry)
         elements = []
         if shape is FirstArg.LIST or shape is FirstArg.SINGLE:
             # (LIST: ``first`` is a list or tuple display)
@@ -162,13 +190,13 @@ class ScopeBuilder:
             for elt in nodes:
                 if isinstance(elt, ast.Starred):
                     continue  # unknown elements: merge below treats them as any op
-                target = self.resolver.target_of(elt, frame, force=True)
+                target = self.resolver.target_of(elt, first_frame, force=True)
                 elements.append(classify_element(self.resolver, elt, target, registry))
         if report:
-            self.on_entry(ArgScopeCall(call, registry, first, shape, kw_nodes, elements))
+            self.on_entry(ArgScopeCall(at, registry, first, shape, at_keywords, elements))
 
         if shape is FirstArg.DICT:
-            dreg, dscope = self.dict_value(first, scopes, frame, env, depth)
+            dreg, dscope = self.dict_value(first, scopes, first_frame, first_env, depth)
             if dscope is None:
                 new = unknown_scope(call.lineno)
             elif dreg is not None and dreg != registry:
@@ -289,6 +317,20 @@ class ScopeBuilder:
             self._factories[key] = None
             self._factories[key] = find_factory(self.resolver, sym)
         return self._factories[key]
+
+    def _scope_cm_factory(self, func_node: ast.expr, frame: Frame) -> ScopeCM | None:
+        """A project function that returns ``arg_scope(...)`` itself (a context manager,
+        not a dict: object_detection's ``_batch_norm_arg_scope(list_ops, ...)``): that call,
+        the function's frame, the registry and the def, when it is its only return."""
+        sym = self.resolver.resolve_expr(func_node, frame)
+        if isinstance(sym, Path):
+            sym = frame.resolver.deref(sym, force=FACTORY)
+        if not isinstance(sym, LocalDef) or sym.frame.is_class or sym.node.decorator_list:
+            return None
+        key = id(sym.node)
+        if key not in self._scope_cms:
+            self._scope_cms[key] = find_scope_cm_factory(self.resolver, sym)
+        return self._scope_cms[key]
 
     def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes,
                       depth: int) -> tuple[str | None, Scope | None]:

@@ -8,7 +8,7 @@ import copy
 from typing import TYPE_CHECKING
 
 from flake8_argscope.frames import SCOPE_NODES
-from flake8_argscope.known import Api
+from flake8_argscope.known import SCOPE_ENTERING, Api
 from flake8_argscope.record import Frozen
 from flake8_argscope.syntax import is_literal
 
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
     # the with items around a statement, outermost first
     Chain = tuple[tuple[Union[ast.With, ast.AsyncWith], ast.withitem], ...]
+    # what a scope context-manager factory returns: (the arg_scope call, the def's frame,
+    # its registry, the def)
+    ScopeCM = tuple[ast.Call, Frame, str, Union[ast.FunctionDef, ast.AsyncFunctionDef]]
 
 
 class FactoryDef(Frozen):
@@ -90,6 +93,50 @@ def find_factory(resolver: Resolver, sym: LocalDef) -> FactoryDef | None:
         return None
     if isinstance(value, ast.Call):
         return FactoryDef(node, frame, chain, None, value)
+    return None
+
+
+class Caller(Frozen):
+    """Where a scope context-manager factory is called: its ``call``, the ``frame`` the
+    call is in, and the factory's def ``fnode``."""
+
+    __slots__ = _fields = ("call", "frame", "fnode")
+    call: ast.Call
+    frame: Frame
+    fnode: ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def find_scope_cm_factory(resolver: Resolver, sym: LocalDef) -> ScopeCM | None:
+    """(the ``arg_scope(...)`` call, the def's frame, its registry, the def) when the def's
+    only return, outside any ``with``, returns that call."""
+    node = sym.node
+    returns = _returns(node.body)
+    if len(returns) != 1 or returns[0][1]:
+        return None
+    value = returns[0][0].value
+    if not isinstance(value, ast.Call):
+        return None
+    frame = sym.frame.resolver.frame_for(node, sym.frame)
+    target = resolver.target_of(value.func, frame)
+    if not (isinstance(target, Api) and target.name in SCOPE_ENTERING):
+        return None
+    return value, frame, target.registry, node
+
+
+def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+                 expr: ast.expr) -> ast.expr | None:
+    """When ``expr`` is a parameter of ``fnode``, the argument ``call`` passes for it (not
+    a default: that is evaluated in the def's frame); else None."""
+    if not isinstance(expr, ast.Name) or any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    args = fnode.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    for name, value in zip(positional, call.args):
+        if name == expr.id:
+            return value
+    for kw in call.keywords:
+        if kw.arg == expr.id:
+            return kw.value
     return None
 
 

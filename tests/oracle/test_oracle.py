@@ -389,6 +389,18 @@ class _AstIndex:
         self.by_span = {(c.lineno, c.end_lineno, c.col_offset, c.end_col_offset): c
                         for c in self.calls}
 
+    def scope_cm_keywords(self, line):
+        """Keywords of the arg_scope(...) returned by a function of the case file that is
+        called on ``line`` (a scope context-manager factory)."""
+        defs = {f.name: f for f in self.funcs if isinstance(f, ast.FunctionDef)}
+        out = []
+        for c in self.calls:
+            if c.lineno == line and isinstance(c.func, ast.Name) and c.func.id in defs:
+                for node in ast.walk(defs[c.func.id]):
+                    if isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
+                        out += [kw.arg for kw in node.value.keywords if kw.arg]
+        return out
+
     def call_at(self, pos):
         call = self.by_span.get(tuple(pos))
         if call is None and pos[0] is not None:
@@ -574,6 +586,13 @@ def explain(cf, line, code, exc):
                         f"on line {line} ({names})")
     elif code == "ASC402":
         kws = [kw.arg for c in idx.calls for kw in c.keywords if kw.arg and kw.lineno == line]
+        if not kws:
+            # a call on the line of a case-file function that returns arg_scope(...): the
+            # keywords are that call's, one finding each
+            m = re.search(r"unexpected keyword argument '(\w+)'", msg)
+            factory_kws = idx.scope_cm_keywords(line)
+            if m and m.group(1) in factory_kws:
+                kws = [m.group(1)]
         if len(kws) != 1:
             return f"ASC402 needs exactly one keyword on line {line}, found {kws}"
         kwname = kws[0]
