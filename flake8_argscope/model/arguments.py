@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flake8_argscope import tensorpack
 from flake8_argscope.known import SCOPE_READING, TENSORPACK, Api, Factory, Op, Partial, Unscoped
+from flake8_argscope.model.sequences import functools_partial_of, op_sequence
 from flake8_argscope.record import Frozen
 from flake8_argscope.symbols import Builtin, LocalOp, PlainFunc, ScopeRef
 
@@ -53,16 +54,18 @@ class NotScoped(enum.Enum):
 
 
 class Element(Frozen):
-    """One element of an op list: ``op`` for OP and OTHER_REGISTRY, ``reason`` and the
-    classified ``target`` for NOT_SCOPED."""
+    """One element of an op list: ``op`` for OP and OTHER_REGISTRY, ``reason``, the
+    classified ``target`` and (for a partial) the ``wrapped`` function's name for
+    NOT_SCOPED."""
 
-    __slots__ = _fields = ("node", "kind", "op", "reason", "target")
-    _defaults = {"op": None, "reason": None, "target": None}
+    __slots__ = _fields = ("node", "kind", "op", "reason", "target", "wrapped")
+    _defaults = {"op": None, "reason": None, "target": None, "wrapped": ""}
     node: ast.expr
     kind: ElementKind
     op: Op | None
     reason: NotScoped | None
     target: Target
+    wrapped: str
 
 
 class ArgScopeCall(Frozen):
@@ -107,6 +110,13 @@ def first_arg_shape(builder: ScopeBuilder, first: ast.expr, frame: Frame,
     if isinstance(first, _BAD_LITERALS):
         return FirstArg.BAD
     resolver = builder.resolver
+    if isinstance(first, (ast.Name, ast.BinOp)):
+        seq = op_sequence(resolver, first, frame)
+        if seq is not None:  # a named op list (CONV_OPS), or a sum of them
+            kind = seq[0]
+            if kind is ast.Set or (kind is ast.Tuple and tensorpack_):
+                return FirstArg.BAD
+            return FirstArg.LIST
     if isinstance(first, (ast.Name, ast.Attribute)):
         sym = resolver.resolve_expr(first, frame)
         if isinstance(sym, ScopeRef):
@@ -132,9 +142,9 @@ def first_arg_shape(builder: ScopeBuilder, first: ast.expr, frame: Frame,
     return FirstArg.UNKNOWN
 
 
-def classify_element(resolver: Resolver, elt: ast.expr, target: Target,
-                     registry: str) -> Element:
-    """What entering ``registry``'s scope makes of one op-list element."""
+def classify_element(resolver: Resolver, elt: ast.expr, target: Target, registry: str,
+                     frame: Frame) -> Element:
+    """What entering ``registry``'s scope makes of one op-list element (in ``frame``)."""
     op = target.op if isinstance(target, LocalOp) else target if isinstance(target, Op) else None
     if isinstance(target, PlainFunc) and target.registered is not None:
         op = target.registered
@@ -143,8 +153,9 @@ def classify_element(resolver: Resolver, elt: ast.expr, target: Target,
             return Element(elt, ElementKind.OP, op)
         return Element(elt, ElementKind.OTHER_REGISTRY, op)
     reason = None
+    wrapped = ""
     if isinstance(target, Partial):
-        reason = NotScoped.PARTIAL
+        reason, wrapped = NotScoped.PARTIAL, target.target.name
     elif isinstance(target, Unscoped):
         if registry == TENSORPACK and tensorpack.maybe_patched_elsewhere(resolver, target):
             return Element(elt, ElementKind.UNKNOWN)
@@ -161,6 +172,10 @@ def classify_element(resolver: Resolver, elt: ast.expr, target: Target,
         reason = NotScoped.LAMBDA
     elif isinstance(elt, (ast.Constant, ast.JoinedStr)):
         reason = NotScoped.LITERAL
+    elif target is None and isinstance(elt, (ast.Name, ast.Call)):
+        # functools.partial(op, ...): no key of its own, no __name__ (docs/semantics.md §4.4a)
+        wrapped = functools_partial_of(resolver, elt, frame) or ""
+        reason = NotScoped.PARTIAL if wrapped else None
     if reason is None:
         return Element(elt, ElementKind.UNKNOWN)
-    return Element(elt, ElementKind.NOT_SCOPED, reason=reason, target=target)
+    return Element(elt, ElementKind.NOT_SCOPED, reason=reason, target=target, wrapped=wrapped)

@@ -22,6 +22,7 @@ from flake8_argscope.model.arguments import (
 from flake8_argscope.model.factories import (
     Caller, argument_for, bind_params, find_factory, find_scope_cm_factory, substitute,
 )
+from flake8_argscope.model.sequences import op_sequence
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
@@ -183,15 +184,18 @@ class ScopeBuilder:
 
         shape = first_arg_shape(self, first, first_frame, registry)
         elements = []
+        starred = False
         if shape is FirstArg.LIST or shape is FirstArg.SINGLE:
-            # (LIST: ``first`` is a list or tuple display)
-            nodes = (list(cast("ast.List | ast.Tuple", first).elts) if shape is FirstArg.LIST
-                     else [first])
-            for elt in nodes:
+            seq = op_sequence(self.resolver, first, first_frame) if shape is FirstArg.LIST \
+                else None
+            nodes = seq[1] if seq is not None else [(first, first_frame)]
+            for elt, elt_frame in nodes:
                 if isinstance(elt, ast.Starred):
-                    continue  # unknown elements: merge below treats them as any op
-                target = self.resolver.target_of(elt, first_frame, force=True)
-                elements.append(classify_element(self.resolver, elt, target, registry))
+                    starred = True  # unknown elements: merge below treats them as any op
+                    continue
+                target = self.resolver.target_of(elt, elt_frame, force=True)
+                elements.append(classify_element(self.resolver, elt, target, registry,
+                                                 elt_frame))
         if report:
             self.on_entry(ArgScopeCall(at, registry, first, shape, at_keywords, elements))
 
@@ -212,8 +216,7 @@ class ScopeBuilder:
         listed = []
         if shape is not FirstArg.LIST and shape is not FirstArg.SINGLE:
             listed.append(ListedOp(None))
-        elif len(elements) < len(cast("ast.List | ast.Tuple", first).elts
-                                 if shape is FirstArg.LIST else [first]):
+        elif starred:
             listed.append(ListedOp(None))  # a starred element
         for element in elements:
             if element.kind is ElementKind.OP:

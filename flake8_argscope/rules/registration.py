@@ -13,7 +13,7 @@ import ast
 from typing import TYPE_CHECKING, cast
 
 from flake8_argscope.known import (
-    OP_LIBRARIES, TENSORPACK, Api, Op, Partial, Unscoped, api_label, label,
+    OP_LIBRARIES, TENSORPACK, Api, Op, Unscoped, api_label, label,
 )
 from flake8_argscope.model.arguments import ElementKind, NotScoped
 from flake8_argscope.rules.registry import Hook, Rule, Severity
@@ -66,7 +66,7 @@ class NotScopeEnabled(Rule):
             else:
                 why, attribute = _WHY[cast(NotScoped, element.reason)]  # set when NOT_SCOPED
                 if element.reason is NotScoped.PARTIAL:
-                    why = why.format(cast(Partial, element.target).target.name)
+                    why = why.format(element.wrapped)
             yield element.node, dict(name=show(element.node), why=why, api=api_label(registry),
                                      error=_error(registry, attribute))
 

@@ -1,0 +1,96 @@
+"""Op lists the code names instead of writing out: ``CONV_OPS = (slim.conv2d, ...)`` at module
+level, ``CONV_OPS + (slim.max_pool2d,)``, and ``functools.partial`` objects among the ops."""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_argscope import known
+from flake8_argscope.symbols import Path
+
+if TYPE_CHECKING:
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.resolve import Resolver
+
+    # the display type (ast.List, ast.Tuple, ast.Set) and each element with its frame
+    Sequence = tuple[type, list[tuple[ast.expr, Frame]]]
+
+_DISPLAYS = (ast.List, ast.Tuple, ast.Set)
+MAX_DEPTH = 4
+
+
+def _bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
+    """The value of ``name`` when one plain assignment binds it (in ``frame``, or at module
+    level when ``frame`` does not bind it) and nothing mutates it or rebinds it globally."""
+    owner = frame if frame.binds(name) else resolver.module_frame
+    if owner is not frame and frame.binds(name):
+        return None
+    bindings = owner.bindings.get(name, ())
+    if (len(bindings) != 1 or bindings[0].kind != "assign" or name in owner.store_attr_roots
+            or name in owner.declared_global or name in owner.declared_nonlocal):
+        return None
+    if any(name in f.declared_global for f in resolver.frames.values() if not f.is_module):
+        return None
+    value = getattr(bindings[0].node, "value", None)
+    return (value, owner) if isinstance(value, ast.expr) else None
+
+
+def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
+                depth: int = MAX_DEPTH) -> Sequence | None:
+    """The elements of a list/tuple/set display, of a name bound to one, or of the sum of
+    two such of one type; None when it is anything else or cannot be known."""
+    if isinstance(node, _DISPLAYS):
+        return type(node), [(e, frame) for e in node.elts]
+    if depth <= 0:
+        return None
+    if isinstance(node, ast.Name):
+        bound = _bound_value(resolver, node.id, frame)
+        if bound is None or not isinstance(bound[0], (_DISPLAYS, ast.BinOp, ast.Name)):
+            return None
+        return op_sequence(resolver, bound[0], bound[1], depth - 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = op_sequence(resolver, node.left, frame, depth - 1)
+        right = op_sequence(resolver, node.right, frame, depth - 1)
+        if left is None or right is None or left[0] is not right[0] or left[0] is ast.Set:
+            return None
+        return left[0], left[1] + right[1]
+    return None
+
+
+_WRAPPERS = frozenset({"update_wrapper", "wraps"})
+
+
+def _wrapper_arguments(resolver: Resolver) -> frozenset[str]:
+    """Names the module passes to ``update_wrapper``/``wraps`` (cached on the resolver)."""
+    if resolver.wrapper_arguments is None:
+        names: set[str] = set()
+        source = resolver.source
+        if source is None or "update_wrapper" in source or "wraps" in source:
+            for call in ast.walk(resolver.tree):
+                if isinstance(call, ast.Call) and (
+                        getattr(call.func, "attr", None) in _WRAPPERS
+                        or getattr(call.func, "id", None) in _WRAPPERS):
+                    names.update(a.id for a in call.args if isinstance(a, ast.Name))
+        resolver.wrapper_arguments = frozenset(names)
+    return resolver.wrapper_arguments
+
+
+def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> str | None:
+    """The name of what ``node`` wraps when it is certainly a plain ``functools.partial``
+    object (inline, or a name bound once to one and never given to ``update_wrapper`` or
+    ``wraps``, which would make it scope-enabled like its function)."""
+    if isinstance(node, ast.Name):
+        if node.id in _wrapper_arguments(resolver):
+            return None
+        bound = _bound_value(resolver, node.id, frame)
+        if bound is None:
+            return None
+        node, frame = bound
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    callee = resolver.resolve_expr(node.func, frame)
+    if not (isinstance(callee, Path) and known.normalise(callee.path) == "functools.partial"):
+        return None
+    wrapped = node.args[0]
+    return wrapped.attr if isinstance(wrapped, ast.Attribute) else getattr(wrapped, "id", "?")
