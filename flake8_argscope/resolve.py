@@ -53,7 +53,7 @@ class Resolver:
         self._busy: set[tuple[object, ...]] = set()
         # id(assign) of ``sc = factory(...)`` the scope builder evaluated to a scope dict
         self.scope_dicts: set[int] = set()
-        self.wrapper_arguments: frozenset[str] | None = None  # see model/sequences.py
+        self.wrapper_arguments: frozenset[str] | None = None  # see model/held.py
         self.api_overrides = dict(config.api_paths)
         self.extra_ops = config.scoped_ops
         self.defs = Defs(self)

@@ -17,6 +17,7 @@ from flake8_argscope import known, rules
 from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
+from flake8_argscope.model.held import held_context_managers
 from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name
 
 from flake8_argscope.model.scopes import Scopes
@@ -219,7 +220,12 @@ class Walker:
                     type(value.func) is ast.Attribute
                     and self._uninteresting(value.func, scopes)):
                 self.builder.record_assigned_dict(stmt, frame, scopes)
-            self.visit_expr(value, frame, scopes, block)
+            skip: tuple[ast.expr, ...] = ()
+            t_value = type(value)
+            if (t_value is ast.IfExp or t_value is ast.Call and final_name(
+                    value.func) in SCOPE_ENTERING) and self._held(stmt, frame):
+                skip = _context_managers(value)  # entered (and judged) at its with
+            self.visit_expr(value, frame, scopes, block, skip=skip)
             for target in stmt.targets:
                 if type(target) is not ast.Name:
                     self.visit_expr(target, frame, scopes, block)
@@ -390,6 +396,17 @@ class Walker:
             self, call, target, op, entry, scopes, frame, shadow, bound, partial))
         if op is not None and partial is None:
             self.sites.append(CallSite(block, op, unparse(call.func), call, frame, entry))
+
+    def _held(self, stmt: ast.Assign, frame: Frame) -> bool:
+        """``sc_gen = slim.arg_scope(...)`` (or ``a if c else b`` of such), entered only by
+        ``with sc_gen:``: not an arg_scope entered outside a with."""
+        value = stmt.value
+        names = {final_name(c.func) for c in _context_managers(value)
+                 if isinstance(c, ast.Call)}
+        target = stmt.targets[0]
+        return bool(names & SCOPE_ENTERING) and len(stmt.targets) == 1 and isinstance(
+            target, ast.Name) and held_context_managers(
+                self.resolver, target.id, frame) is not None
 
     def _forwarded(self, call: ast.Call, name: str, frame: Frame, scopes: Scopes,
                    shadow: frozenset[str]) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from flake8_argscope import tensorpack
 from flake8_argscope.known import SCOPE_READING, TENSORPACK, Api, Factory, Op, Partial, Unscoped
-from flake8_argscope.model.sequences import functools_partial_of, op_sequence
+from flake8_argscope.model.held import functools_partial_of, op_sequence
 from flake8_argscope.record import Frozen
 from flake8_argscope.symbols import Builtin, LocalOp, PlainFunc, ScopeRef
 

@@ -22,7 +22,7 @@ from flake8_argscope.model.arguments import (
 from flake8_argscope.model.factories import (
     Caller, argument_for, bind_params, find_factory, find_scope_cm_factory, substitute,
 )
-from flake8_argscope.model.sequences import op_sequence
+from flake8_argscope.model.held import held_context_managers, op_sequence
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
@@ -106,6 +106,15 @@ class ScopeBuilder:
                     inner, registry, with_node, scopes, fframe, bind_params(fnode, expr),
                     depth + 1, report, Caller(expr, frame, fnode))
             return all_unknown(with_node.lineno)
+        if isinstance(expr, ast.Name) and depth < MAX_FACTORY_DEPTH:
+            held = held_context_managers(resolver, expr.id, frame)
+            if held is not None:  # sc_gen = slim.arg_scope(...); with sc_gen:
+                entered = [self._enter(value, with_node, scopes, vframe, None, depth + 1, report)
+                           for value, vframe in held]
+                new = entered[0]
+                for other in entered[1:]:
+                    new = new.join(other, with_node.lineno)
+                return new
         target = resolver.target_of(expr, frame) if isinstance(
             expr, (ast.Name, ast.Attribute)) else None
         if self._inert(target, expr, frame):

@@ -1,5 +1,6 @@
-"""Op lists the code names instead of writing out: ``CONV_OPS = (slim.conv2d, ...)`` at module
-level, ``CONV_OPS + (slim.max_pool2d,)``, and ``functools.partial`` objects among the ops."""
+"""Values the code holds in names: op lists (``CONV_OPS = (slim.conv2d, ...)``,
+``CONV_OPS + (slim.max_pool2d,)``), ``functools.partial`` objects among the ops, and scope
+context managers entered later (``sc_gen = slim.arg_scope(...)``; ``with sc_gen:``)."""
 
 from __future__ import annotations
 
@@ -94,3 +95,40 @@ def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> st
         return None
     wrapped = node.args[0]
     return wrapped.attr if isinstance(wrapped, ast.Attribute) else getattr(wrapped, "id", "?")
+
+
+def _only_entered(name: str, owner: Frame) -> bool:
+    """Is ``name`` read nowhere in ``owner`` but as a ``with`` item? (Anything else could
+    enter the context manager where the walk does not see it.)"""
+    entered = set()
+    for node in ast.walk(owner.node):
+        if isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name) and (
+                node.context_expr.id == name):
+            entered.add(id(node.context_expr))
+    return all(id(node) in entered for node in ast.walk(owner.node)
+               if isinstance(node, ast.Name) and node.id == name
+               and isinstance(node.ctx, ast.Load))
+
+
+def held_context_managers(resolver: Resolver, name: str,
+                          frame: Frame) -> list[tuple[ast.expr, Frame]] | None:
+    """What ``with name:`` enters: the value of each assignment of ``name`` (several only
+    when they are the branches of one ``if``/``try``: deeplab's ``arg_scope =
+    slim.arg_scope(...)`` / ``else: arg_scope = slim.arg_scope([])``), when ``name`` is only
+    assigned and only read as a ``with`` item; else None."""
+    owner = frame if frame.binds(name) else resolver.module_frame
+    if owner is not frame and frame.binds(name):
+        return None
+    bindings = owner.bindings.get(name, ())
+    if not bindings or any(b.kind != "assign" for b in bindings) or (
+            name in owner.store_attr_roots or name in owner.declared_global
+            or name in owner.declared_nonlocal):
+        return None
+    if len(bindings) > 1:
+        last = [owner.arm_of(b)[-1:] for b in bindings]  # (choice, branch) it is bound in
+        if any(not arm for arm in last) or len({arm[0][0] for arm in last}) != 1 or len(
+                {arm[0][1] for arm in last}) != len(last):
+            return None
+    if not _only_entered(name, owner):
+        return None
+    return [(b.node.value, owner) for b in bindings]
