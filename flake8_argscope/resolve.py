@@ -221,6 +221,10 @@ class Resolver:
             return t if isinstance(t, (Api,)) else ("path", sym.path)
         return None
 
+    def binding_symbol(self, b: Binding, frame: Frame) -> Symbol:
+        """What one binding of a name binds, regardless of the others."""
+        return self._one_binding(b, frame)
+
     def _one_binding(self, b: Binding, frame: Frame) -> Symbol:
         kind = b.kind
         if kind in ("import", "from"):

@@ -25,7 +25,7 @@ from flake8_argscope.project import Project
 from flake8_argscope.resolve import Resolver
 from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext, Hook
 from flake8_argscope.symbols import LocalOp, Path, PlainFunc
-from flake8_argscope.syntax import final_name, unparse
+from flake8_argscope.syntax import final_name
 from flake8_argscope.worlds import worlds_of
 
 if TYPE_CHECKING:
@@ -208,8 +208,8 @@ class Walker:
             value = stmt.value
             if value is None:
                 return
-            if t is ast.Expr and type(value) is ast.Call and final_name(
-                    value.func) in _WRAPPER_NAMES and self._discard_rules:
+            if t is ast.Expr and type(value) is ast.Call and self._discard_rules and (
+                    final_name(value.func) in _WRAPPER_NAMES):
                 self._apply(self._discard_rules, Discarded(
                     self, value, self.resolver.target_of(value.func, frame)))
             self.visit_expr(value, frame, scopes, block)
@@ -222,8 +222,9 @@ class Walker:
                 self.builder.record_assigned_dict(stmt, frame, scopes)
             skip: tuple[ast.expr, ...] = ()
             t_value = type(value)
-            if (t_value is ast.IfExp or t_value is ast.Call and final_name(
-                    value.func) in SCOPE_ENTERING) and self._held(stmt, frame):
+            if (t_value is ast.IfExp or t_value is ast.Call and getattr(
+                    value.func, "attr", getattr(value.func, "id", "")) in SCOPE_ENTERING) and (
+                    self._held(stmt, frame)):
                 skip = _context_managers(value)  # entered (and judged) at its with
             self.visit_expr(value, frame, scopes, block, skip=skip)
             for target in stmt.targets:
@@ -359,7 +360,8 @@ class Walker:
 
     def check_call(self, call: ast.Call, frame: Frame, scopes: Scopes, block: ast.AST,
                    shadow: frozenset[str]) -> None:
-        if not call.keywords and not scopes.active():
+        active = scopes.active()
+        if not call.keywords and not active:
             # every rule needs a keyword (ASC101/201) or an active scope (the rest); only
             # remember the name, so that ASC101 never claims "every call" past this one
             func = call.func
@@ -381,7 +383,7 @@ class Walker:
             return
         op, partial, bound = _op_of(target)
         if op is None:
-            meta = meta_op_name(target)
+            meta = meta_op_name(target) if active else ""
             if meta:
                 self._forwarded(call, meta, frame, scopes, shadow)
             elif not isinstance(target, (Unscoped, PlainFunc)):
@@ -392,10 +394,11 @@ class Walker:
                     self._dynamic.append(frame.node)
                 return
         entry = scopes.entry_for(op) if op is not None else None
-        self._apply(self._call_rules, CallContext(
-            self, call, target, op, entry, scopes, frame, shadow, bound, partial))
-        if op is not None and partial is None:
-            self.sites.append(CallSite(block, op, unparse(call.func), call, frame, entry))
+        if active:  # every call-site rule needs something a scope supplies
+            self._apply(self._call_rules, CallContext(
+                self, call, target, op, entry, scopes, frame, shadow, bound, partial))
+        if op is not None and entry is not None and partial is None:
+            self.sites.append(CallSite(block, op, call, frame, entry))
 
     def _held(self, stmt: ast.Assign, frame: Frame) -> bool:
         """``sc_gen = slim.arg_scope(...)`` (or ``a if c else b`` of such), entered only by

@@ -13,6 +13,9 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
+from flake8_argscope import known
+from flake8_argscope.symbols import Path
+
 if TYPE_CHECKING:
     from flake8_argscope.frames import Binding, Frame
     from flake8_argscope.resolve import Resolver
@@ -29,6 +32,10 @@ def _spans(bindings: list[Binding], frame: Frame) -> dict[int, set[int]]:
         for choice, branch in frame.arm_of(b):
             spans.setdefault(choice, set()).add(branch)
     return {choice: branches for choice, branches in spans.items() if len(branches) > 1}
+
+
+def _library(sym: object) -> bool:
+    return isinstance(sym, Path) and known.is_library_path(known.normalise(sym.path))
 
 
 def in_world(bindings: list[Binding], frame: Frame, world: World) -> list[Binding]:
@@ -53,6 +60,8 @@ def worlds_of(resolver: Resolver) -> list[World]:
         spans = _spans(bindings, frame)
         if not spans or resolver.resolve_name(name, frame) is not None:
             continue  # one branch, or every branch binds the same thing
+        if not any(_library(resolver.binding_symbol(b, frame)) for b in bindings):
+            continue  # `mock`, HAS_SKLEARN...: no world would say more about arg_scope
         for choice, branches in spans.items():
             choices.setdefault(choice, set()).update(branches)
     if not choices:

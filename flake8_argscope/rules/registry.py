@@ -14,6 +14,7 @@ import string
 from typing import TYPE_CHECKING
 
 from flake8_argscope.record import Frozen
+from flake8_argscope.syntax import unparse
 
 if TYPE_CHECKING:
     import ast
@@ -151,15 +152,28 @@ class Discarded(Frozen):
 
 class CallSite(Frozen):
     """A call of a scoped op, kept until the end of the file: ``block`` the body it is
-    in, ``display`` the callee as written, ``entry`` what the scopes supplied there."""
+    in, ``entry`` what the scopes supplied there."""
 
-    __slots__ = _fields = ("block", "op", "display", "call", "frame", "entry")
+    __slots__ = _fields = ("block", "op", "call", "frame", "entry")
     block: ast.AST
     op: Op
-    display: str
     call: ast.Call
     frame: Frame
     entry: OpEntry
+
+    def __init__(self, block: ast.AST, op: Op, call: ast.Call, frame: Frame,
+                 entry: OpEntry) -> None:
+        sa = object.__setattr__  # hot: one per call of a scoped op
+        sa(self, "block", block)
+        sa(self, "op", op)
+        sa(self, "call", call)
+        sa(self, "frame", frame)
+        sa(self, "entry", entry)
+
+    @property
+    def display(self) -> str:
+        """The callee as written (computed only for the few sites a finding names)."""
+        return unparse(self.call.func)
 
 
 class FileContext(Frozen):
