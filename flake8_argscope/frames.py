@@ -29,6 +29,9 @@ SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 COMP_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
+_NO_ARMS: dict[int, Arm] = {}  # shared, never written: most frames have no branches
+
+
 class Binding(Frozen):
     """kind: import | from | star | assign | def | class | withas | param | other;
     node: the statement / def / withitem / alias; path: for imports the dotted path bound
@@ -85,7 +88,7 @@ class Frame(Record):
         self.is_class = isinstance(node, ast.ClassDef)
         # collected on first use: most function bodies never need a name looked up
         self._pending = deep
-        self._arms = {}
+        self._arms = _NO_ARMS  # a dict of its own once a binding is made inside a branch
 
     def _fill(self) -> None:
         deep, self._pending = self._pending, None
@@ -188,7 +191,10 @@ class _Collector(ast.NodeVisitor):
         # straight into the frame's dict: the collector runs while the frame fills
         self.frame._bindings.setdefault(name, []).append(binding)
         if self.arm:
-            self.frame._arms[id(binding)] = self.arm
+            frame = self.frame
+            if frame._arms is _NO_ARMS:
+                frame._arms = {}
+            frame._arms[id(binding)] = self.arm
 
     def _branch(self, node: ast.AST, branch: int, body: list[ast.stmt]) -> None:
         outer = self.arm

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from flake8_argscope import known, rules
 from flake8_argscope.frames import COMP_NODES
-from flake8_argscope.known import SCOPE_ENTERING, Api, Op, Partial, Unscoped
+from flake8_argscope.known import TENSORPACK, SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.held import held_context_managers
 from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name
@@ -198,8 +198,11 @@ class Walker:
         if isinstance(stmt, (ast.With, ast.AsyncWith)):
             cur = scopes
             for item in stmt.items:
-                self.visit_expr(item.context_expr, frame, cur, block,
-                                skip=_context_managers(item.context_expr))
+                cm = item.context_expr
+                if type(cm) is ast.IfExp:  # (rare: the common case allocates nothing)
+                    self.visit_expr(cm, frame, cur, block, skip=_context_managers(cm))
+                else:
+                    self.visit_expr(cm, frame, cur, block, skip_self=True)
                 cur = self.builder.apply_item(item, stmt, cur, frame)
             self.walk_body(stmt.body, frame, cur, stmt)
             return
@@ -268,9 +271,11 @@ class Walker:
 
     # ============================================================ expressions
     def visit_expr(self, node: ast.expr, frame: Frame, scopes: Scopes, block: ast.AST,
-                   shadow: frozenset[str] = frozenset(), skip: tuple[ast.expr, ...] = ()) -> None:
-        """Every call in the expression but those in ``skip`` (a with item's context
-        managers: the builder enters them); lambdas are queued as their own frame,
+                   shadow: frozenset[str] = frozenset(), skip_self: bool = False,
+                   skip: tuple[ast.expr, ...] = ()) -> None:
+        """Every call in the expression but ``node`` itself (``skip_self``) and those in
+        ``skip`` (a with item's context managers: the builder enters them); lambdas are
+        queued as their own frame,
         comprehension targets shadow outer names inside them. (The hot loop.)"""
         # expression and keyword nodes, dispatched on type(): mypy cannot narrow through ``t``
         stack: list[Any] = [node]
@@ -281,7 +286,7 @@ class Walker:
             n = pop()
             t = type(n)
             if t is ast.Call:
-                if n not in skip:
+                if not (skip_self and n is node) and n not in skip:
                     self.check_call(n, frame, scopes, block, shadow)
             elif t is ast.Lambda:
                 self._visit_defaults(n.args, frame, scopes, block)
@@ -381,7 +386,18 @@ class Walker:
             target = resolver.target_of(func, frame, shadow, force=True)
         if target is None:
             return
-        op, partial, bound = _op_of(target)
+        # (no tuple from _op_of here: this runs for every resolved call)
+        partial: Partial | None = None
+        bound: tuple[str, ...] = ()
+        op: Op | None
+        if isinstance(target, Op):
+            op = target
+        elif isinstance(target, LocalOp):
+            op = target.op
+        elif isinstance(target, Partial):
+            op, partial, bound = target.target, target, target.bound
+        else:
+            op = None
         if op is None:
             meta = meta_op_name(target) if active else ""
             if meta:
@@ -393,6 +409,8 @@ class Walker:
                     # they look like
                     self._dynamic.append(frame.node)
                 return
+            elif TENSORPACK not in scopes and not scopes.names_listed(final_name(func)):
+                return  # a plain function named like no listed op: no look-alike (ASC302)
         entry = scopes.entry_for(op) if op is not None else None
         if active:  # every call-site rule needs something a scope supplies
             self._apply(self._call_rules, CallContext(

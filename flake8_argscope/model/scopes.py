@@ -249,8 +249,11 @@ class Scopes(dict["str | None", Scope]):
 
     def names_listed(self, name: str) -> bool:
         """Is ``name`` the final name of an op listed in some active scope?"""
-        return any(name in entry.names for scope in self.values()
-                   for entry in scope.ops.values())
+        for scope in self.values():  # (loops, not any(...): no generator on the hot path)
+            for entry in scope.ops.values():
+                if name in entry.names:
+                    return True
+        return False
 
     def entry_for(self, op: Op) -> OpEntry:
         """What the scopes supply to ``op``."""
