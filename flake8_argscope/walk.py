@@ -109,6 +109,8 @@ def _op_of(target: Target) -> tuple[Op | None, Partial | None, tuple[str, ...]]:
 
 
 class Walker:
+    """One walk over one file (in one world): scopes per statement, rules at each hook."""
+
     def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
                  source: str | None = None, world: World | None = None) -> None:
         self.tree = tree
