@@ -11,7 +11,7 @@ class NoOpScope(object):
     def __enter__(self):
         return None
 
-    def __exit__(self, exc_type, exc_value, traceback):
+    def __exit__(self, *exc_info):
         return False
 
 
