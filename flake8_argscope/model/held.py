@@ -21,11 +21,22 @@ _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 MAX_DEPTH = 4
 
 
+def _owner(name: str, frame: Frame) -> Frame | None:
+    """The frame whose binding of ``name`` ``frame`` sees: itself or the module (a closure
+    variable of an enclosing function is not followed)."""
+    f: Frame | None = frame
+    while f is not None and not f.binds(name):
+        f = f.parent
+    if f is None or (f is not frame and not f.is_module):
+        return None
+    return f
+
+
 def _bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
     """The value of ``name`` when one plain assignment binds it (in ``frame``, or at module
     level when ``frame`` does not bind it) and nothing mutates it or rebinds it globally."""
-    owner = frame if frame.binds(name) else resolver.module_frame
-    if owner is not frame and frame.binds(name):
+    owner = _owner(name, frame)
+    if owner is None:
         return None
     bindings = owner.bindings.get(name, ())
     if (len(bindings) != 1 or bindings[0].kind != "assign" or name in owner.store_attr_roots
@@ -116,8 +127,8 @@ def held_context_managers(resolver: Resolver, name: str,
     when they are the branches of one ``if``/``try``: deeplab's ``arg_scope =
     slim.arg_scope(...)`` / ``else: arg_scope = slim.arg_scope([])``), when ``name`` is only
     assigned and only read as a ``with`` item; else None."""
-    owner = frame if frame.binds(name) else resolver.module_frame
-    if owner is not frame and frame.binds(name):
+    owner = _owner(name, frame)
+    if owner is None:
         return None
     bindings = owner.bindings.get(name, ())
     if not bindings or any(b.kind != "assign" for b in bindings) or (
