@@ -20,9 +20,10 @@ from flake8_argscope.model.arguments import (
     ArgScopeCall, ElementKind, FirstArg, classify_element, first_arg_shape,
 )
 from flake8_argscope.model.factories import (
-    Caller, argument_for, bind_params, find_factory, find_scope_cm_factory, substitute,
+    Caller, argument_for, bind_params, find_factory, live_returns, scope_cm_returns, substitute,
 )
 from flake8_argscope.model.held import held_context_managers, op_sequence
+from flake8_argscope.model.kwargs import truth, unpacked
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
     from typing import Optional
 
     from flake8_argscope.frames import Frame
-    from flake8_argscope.model.factories import FactoryDef, ScopeCM
+    from flake8_argscope.model.factories import FactoryDef
     from flake8_argscope.model.scopes import Wild
     from flake8_argscope.resolve import Resolver
     from flake8_argscope.symbols import Target
@@ -67,7 +68,8 @@ class ScopeBuilder:
         # id(withitem | assign) -> (registry, Scope)
         self.snapshots: dict[int, tuple[str | None, Scope]] = {}
         self._factories: dict[int, FactoryDef | None] = {}  # id(def node) -> factory
-        self._scope_cms: dict[int, ScopeCM | None] = {}  # id(def node) -> what it returns
+        # id(def node) -> its returns, when they may be scope context managers
+        self._scope_cms: dict[int, list[ast.Return] | None] = {}
 
     # ------------------------------------------------------------ with items
     def apply_item(self, item: ast.withitem, with_node: ast.With | ast.AsyncWith,
@@ -101,10 +103,8 @@ class ScopeBuilder:
                 return scopes
             factory = self._scope_cm_factory(expr.func, frame)
             if factory is not None and depth < MAX_FACTORY_DEPTH:
-                inner, fframe, registry, fnode = factory
-                return self.enter_arg_scope(
-                    inner, registry, with_node, scopes, fframe, bind_params(fnode, expr),
-                    depth + 1, report, Caller(expr, frame, fnode))
+                return self._enter_cm_factory(factory, expr, with_node, scopes, frame, env,
+                                              depth + 1, report)
             return all_unknown(with_node.lineno)
         if isinstance(expr, ast.Name) and depth < MAX_FACTORY_DEPTH:
             held = held_context_managers(resolver, expr.id, frame)
@@ -163,14 +163,15 @@ class ScopeBuilder:
         first = call.args[0] if call.args else None
         kw_nodes: list[ast.keyword] = []  # each with its arg
         extra_wild: Wild = NONE
-        unpacked: list[tuple[str, ast.expr]] = []
+        pairs: list[tuple[str, ast.expr | None]] = []  # from ``**name``
         for kw in call.keywords:
             if kw.arg is None:
-                pairs = self._literal_dict(kw.value, frame)
-                if pairs is None:
+                keys = unpacked(kw.value, frame, env)
+                if keys is None:
                     extra_wild = ALL
                 else:
-                    unpacked.extend(pairs)
+                    pairs.extend(keys[0])
+                    extra_wild = extra_wild | keys[1]
             elif kw.arg == first_kw and first is None:
                 first = kw.value
             else:
@@ -185,8 +186,11 @@ class ScopeBuilder:
             else:
                 first, first_frame, first_env, at = given, caller.frame, None, caller.call
                 at_keywords = [_moved(kw, caller.call) for kw in kw_nodes]
+                # keys the factory unpacks from ``**params``: the caller's own keywords
+                passed = {kw.arg: kw for kw in caller.call.keywords if kw.arg}
+                at_keywords += [passed[key] for key, _v in pairs if key in passed]
         kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
-                  for key, value in unpacked}
+                  for key, value in pairs}
         kwvals.update(  # (kw_nodes: keywords with an arg)
             (kw.arg or "", self.make_kwval(kw.value, call.lineno, frame, env, with_node))
             for kw in kw_nodes)
@@ -237,30 +241,12 @@ class ScopeBuilder:
         new = merge(scopes.get_scope(registry), listed, kwvals, extra_wild, call.lineno)
         return scopes.with_scope(registry, new)
 
-    def _literal_dict(self, node: ast.expr, frame: Frame) -> list[tuple[str, ast.expr]] | None:
-        """``**params`` in an arg_scope call where ``params`` is certainly a dict literal
-        with string keys (``batch_norm_params = {'decay': 0.9, ...}``, bound once in this
-        frame and never mutated): its (key, value node) pairs, else None."""
-        if isinstance(node, ast.Name):
-            bindings = frame.bindings.get(node.id, ())
-            if (len(bindings) != 1 or bindings[0].kind != "assign"
-                    or node.id in frame.store_attr_roots or node.id in frame.declared_global
-                    or node.id in frame.declared_nonlocal):
-                return None
-            node = bindings[0].node.value
-        if not isinstance(node, ast.Dict):
-            return None
-        pairs = []
-        for key, value in zip(node.keys, node.values):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return None
-            pairs.append((key.value, value))
-        return pairs
-
-    def _unpacked_kwval(self, value: ast.expr, line: int, frame: Frame, env: Env,
+    def _unpacked_kwval(self, value: ast.expr | None, line: int, frame: Frame, env: Env,
                         with_node: ast.With | ast.AsyncWith) -> KwVal:
         """A keyword from an unpacked dict: its value was evaluated where the dict was
         built, so only a literal (or a parameter fixed by the call site) is kept."""
+        if value is None:
+            return KwVal(None, line, frame, with_node)
         if is_literal(value):
             return KwVal(value, line, frame, with_node, stable=True)
         if env is not None:
@@ -312,7 +298,7 @@ class ScopeBuilder:
                 return target.registry, unknown_scope(expr.lineno)
             fdef = self.local_factory(expr.func, frame)
             if fdef is not None and depth < MAX_FACTORY_DEPTH:
-                return self._eval_factory(fdef, expr, scopes, depth + 1)
+                return self._eval_factory(fdef, expr, scopes, frame, env, depth + 1)
         return None, None
 
     def local_factory(self, func_node: ast.expr, frame: Frame) -> FactoryDef | None:
@@ -330,10 +316,11 @@ class ScopeBuilder:
             self._factories[key] = find_factory(self.resolver, sym)
         return self._factories[key]
 
-    def _scope_cm_factory(self, func_node: ast.expr, frame: Frame) -> ScopeCM | None:
-        """A project function that returns ``arg_scope(...)`` itself (a context manager,
-        not a dict: object_detection's ``_batch_norm_arg_scope(list_ops, ...)``): that call,
-        the function's frame, the registry and the def, when it is its only return."""
+    def _scope_cm_factory(self, func_node: ast.expr,
+                          frame: Frame) -> tuple[LocalDef, list[ast.Return]] | None:
+        """A project function that returns context managers it calls (not a dict):
+        object_detection's ``_batch_norm_arg_scope(list_ops, ...)`` returns ``arg_scope(...)``,
+        mobilenet's ``safe_arg_scope`` that or a ``NoOpScope()``; with its returns."""
         sym = self.resolver.resolve_expr(func_node, frame)
         if isinstance(sym, Path):
             sym = frame.resolver.deref(sym, force=FACTORY)
@@ -341,12 +328,43 @@ class ScopeBuilder:
             return None
         key = id(sym.node)
         if key not in self._scope_cms:
-            self._scope_cms[key] = find_scope_cm_factory(self.resolver, sym)
-        return self._scope_cms[key]
+            self._scope_cms[key] = scope_cm_returns(sym)
+        returns = self._scope_cms[key]
+        return None if returns is None else (sym, returns)
 
-    def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes,
-                      depth: int) -> tuple[str | None, Scope | None]:
-        env = bind_params(fdef.node, call)
+    def _enter_cm_factory(self, factory: tuple[LocalDef, list[ast.Return]], call: ast.Call,
+                          with_node: ast.With | ast.AsyncWith, scopes: Scopes, frame: Frame,
+                          env: Env, depth: int, report: bool) -> Scopes:
+        """``with f(...):``: the returns of ``f`` that the call's parameters may reach, each
+        entered; when several may be, any of them is in force (joined), and an arg_scope
+        returned is judged (on the call) only when it is the one reached."""
+        sym = factory[0]
+        fnode = sym.node
+        fframe = sym.frame.resolver.frame_for(fnode, sym.frame)
+        fenv = bind_params(fnode, call, frame, env)
+        live = live_returns(fnode.body, lambda test: truth(test, fframe, fenv))
+        if not live:
+            return all_unknown(with_node.lineno)
+        caller = Caller(call, frame, fnode)
+        report = report and len(live) == 1
+        new: Scopes | None = None
+        for ret in live:
+            value = cast(ast.Call, ret.value)  # scope_cm_returns: every return is a call
+            target = self.resolver.target_of(value.func, fframe)
+            if isinstance(target, Api) and target.name in SCOPE_ENTERING:
+                entered = self.enter_arg_scope(value, target.registry, with_node, scopes,
+                                               fframe, fenv, depth, report, caller)
+            elif self._inert(target, value.func, fframe):
+                entered = scopes
+            else:
+                return all_unknown(with_node.lineno)
+            new = entered if new is None else new.join(entered, with_node.lineno)
+        return cast(Scopes, new)  # live is not empty
+
+    def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes, frame: Frame,
+                      env: Env, depth: int) -> tuple[str | None, Scope | None]:
+        """The dict ``call`` (in ``frame``, a factory's with ``env`` or not) returns."""
+        env = bind_params(fdef.node, call, frame, env)
         cur = scopes
         for with_node, item in fdef.chain:
             cur = self.apply_item(item, with_node, cur, fdef.frame, env, depth, report=False)

@@ -8,12 +8,15 @@ import copy
 from typing import TYPE_CHECKING
 
 from flake8_argscope.frames import SCOPE_NODES
-from flake8_argscope.known import SCOPE_ENTERING, Api
+from flake8_argscope.known import Api
+from flake8_argscope.model.kwargs import KwargsDict, fixed, unpacked
 from flake8_argscope.record import Frozen
-from flake8_argscope.syntax import is_literal
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Union
+
+    from flake8_argscope.model.kwargs import Env
 
     from flake8_argscope.frames import Frame
     from flake8_argscope.resolve import Resolver
@@ -21,9 +24,6 @@ if TYPE_CHECKING:
 
     # the with items around a statement, outermost first
     Chain = tuple[tuple[Union[ast.With, ast.AsyncWith], ast.withitem], ...]
-    # what a scope context-manager factory returns: (the arg_scope call, the def's frame,
-    # its registry, the def)
-    ScopeCM = tuple[ast.Call, Frame, str, Union[ast.FunctionDef, ast.AsyncFunctionDef]]
 
 
 class FactoryDef(Frozen):
@@ -106,21 +106,62 @@ class Caller(Frozen):
     fnode: ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def find_scope_cm_factory(resolver: Resolver, sym: LocalDef) -> ScopeCM | None:
-    """(the ``arg_scope(...)`` call, the def's frame, its registry, the def) when the def's
-    only return, outside any ``with``, returns that call."""
-    node = sym.node
-    returns = _returns(node.body)
-    if len(returns) != 1 or returns[0][1]:
+def scope_cm_returns(sym: LocalDef) -> list[ast.Return] | None:
+    """The returns of a def that may return a scope context manager
+    (object_detection's ``_batch_norm_arg_scope`` returns ``arg_scope(list_ops, ...)``;
+    mobilenet's ``safe_arg_scope`` returns that or a ``NoOpScope()``): each returns a call,
+    outside any ``with``. What each call is, and which are reached, is decided per call."""
+    returns = _returns(sym.node.body)
+    if not returns or any(chain or not isinstance(ret.value, ast.Call)
+                          for ret, chain in returns):
         return None
-    value = returns[0][0].value
-    if not isinstance(value, ast.Call):
+    return [ret for ret, _chain in returns]
+
+
+def live_returns(body: list[ast.stmt],
+                 truth: Callable[[ast.expr], bool | None]) -> list[ast.Return] | None:
+    """The returns of a def body that may be reached, following ``if`` tests that ``truth``
+    decides; None when a return sits inside a loop, ``try`` or ``with`` (not followed)."""
+    found: list[ast.Return] = []
+
+    def scan(stmts: list[ast.stmt]) -> bool | None:  # falls through? None: give up
+        for stmt in stmts:
+            if isinstance(stmt, ast.Return):
+                found.append(stmt)
+                return False
+            if isinstance(stmt, ast.If):
+                decided = truth(stmt.test)
+                arms = [stmt.body] if decided is True else [stmt.orelse] if decided is False \
+                    else [stmt.body, stmt.orelse]
+                falls = False
+                for arm in arms:
+                    through = scan(arm)
+                    if through is None:
+                        return None
+                    falls = falls or through
+                if not falls:
+                    return False
+            elif not isinstance(stmt, SCOPE_NODES) and any(
+                    isinstance(n, ast.Return) for n in _own_nodes(stmt)):
+                return None
+        return True
+
+    if scan(body) is None:
         return None
-    frame = sym.frame.resolver.frame_for(node, sym.frame)
-    target = resolver.target_of(value.func, frame)
-    if not (isinstance(target, Api) and target.name in SCOPE_ENTERING):
-        return None
-    return value, frame, target.registry, node
+    return found
+
+
+def _own_nodes(stmt: ast.stmt) -> list[ast.AST]:
+    """The statements inside ``stmt``, not entering nested defs and classes."""
+    out: list[ast.AST] = []
+    todo: list[ast.AST] = [stmt]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(n for n in ast.iter_child_nodes(node)
+                    if isinstance(n, ast.stmt) and not isinstance(n, SCOPE_NODES)
+                    or isinstance(n, ast.excepthandler) or type(n).__name__ == "match_case")
+    return out
 
 
 def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
@@ -140,10 +181,12 @@ def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
     return None
 
 
-def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef,
-                call: ast.Call) -> dict[str, ast.expr | None]:
+def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+                frame: Frame | None = None, outer: Env = None) -> Env:
     """Parameter -> literal AST fixed by the call site (argument or untouched default),
-    or None when the value is not certain."""
+    or None when the value is not certain; ``**params`` -> a KwargsDict of the keywords
+    no named parameter takes. ``call`` is evaluated in ``frame`` (for ``**name`` there),
+    itself a factory's with the parameters ``outer`` when factories call factories."""
     args = fnode.args
     positional = [a.arg for a in args.posonlyargs + args.args]
     env: dict[str, ast.expr | None] = {
@@ -151,22 +194,29 @@ def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef,
     for extra in (args.vararg, args.kwarg):
         if extra is not None:
             env[extra.arg] = None
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(
-            k.arg is None for k in call.keywords):
+    if any(isinstance(a, ast.Starred) for a in call.args):
         return env
-    given: dict[str | None, ast.expr] = {}  # (no None key: returned above)
-    value: ast.expr | None
-    for name, value in zip(positional, call.args):
-        given[name] = value
+    given: dict[str, ast.expr | None] = dict(zip(positional, call.args))
     for kw in call.keywords:
-        given[kw.arg] = kw.value
+        if kw.arg is not None:
+            given[kw.arg] = kw.value
+            continue
+        keys = unpacked(kw.value, frame, outer) if frame is not None else None
+        if keys is None or keys[1]:
+            return env  # keys not known: any parameter may be given
+        given.update(keys[0])
     defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
     for a, d in zip(args.kwonlyargs, args.kw_defaults):
         if d is not None:
             defaults[a.arg] = d
     for name in env:
-        value = given.get(name, defaults.get(name))
-        env[name] = value if value is not None and is_literal(value) else None
+        if name in given:
+            env[name] = fixed(given[name], outer)
+        elif name in defaults:
+            env[name] = fixed(defaults[name], None)  # evaluated in the def's frame
+    if args.kwarg is not None:
+        env[args.kwarg.arg] = KwargsDict(
+            [(key, fixed(value, outer)) for key, value in given.items() if key not in env])
     return env
 
 

@@ -1,0 +1,160 @@
+"""What ``**name`` unpacks into an ``arg_scope(...)`` or a factory call: a dict literal bound
+once, a factory's own ``**params`` for one call, or a copy of either without its None values
+(research/slim mobilenet's ``safe_arg_scope`` passes only the keywords that are not None).
+
+A result is ``(pairs, maybe)``: the (key, value) pairs certainly present — the value a node
+of the frame the dict was built in, or None when unknown — and the keys that may be present.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from flake8_argscope.syntax import is_literal
+
+if TYPE_CHECKING:
+    from typing import Optional
+
+    from flake8_argscope.frames import Frame
+
+    Pairs = list[tuple[str, Optional[ast.expr]]]
+    Unpacked = tuple[Pairs, frozenset[str]]
+    Env = Optional[dict[str, Optional[ast.expr]]]
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+class KwargsDict(ast.expr):
+    """The value of a factory's ``**params`` for one call: the keywords the call passes that
+    no named parameter takes, each with a literal value or None (not known). Never a literal
+    itself, so no value is ever substituted from it."""
+
+    _fields = ()
+
+    def __init__(self, pairs: Pairs) -> None:
+        super().__init__()
+        self.pairs = pairs
+
+
+def unpacked(node: ast.expr, frame: Frame, env: Env) -> Unpacked | None:
+    """What ``**node`` unpacks (see the module docstring), or None when its keys are not
+    known. ``env`` holds the parameters of the factory being evaluated in ``frame``."""
+    if isinstance(node, ast.Name):
+        if env is not None and node.id in env:
+            value = env[node.id]
+            return (list(value.pairs), _NOTHING) if isinstance(value, KwargsDict) else None
+        bindings = frame.bindings.get(node.id, ())
+        if (len(bindings) != 1 or bindings[0].kind != "assign"
+                or node.id in frame.store_attr_roots or node.id in frame.declared_global
+                or node.id in frame.declared_nonlocal):
+            return None
+        node = bindings[0].node.value
+    if isinstance(node, ast.Dict):
+        pairs: Pairs = []
+        for key, value in zip(node.keys, node.values):
+            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                return None
+            pairs.append((key.value, value))
+        return pairs, _NOTHING
+    source = _none_filtered(node)
+    if source is None:
+        return None
+    inner = unpacked(source, frame, env)
+    if inner is None:
+        return None
+    kept: Pairs = []
+    maybe = set(inner[1])
+    for name, given in inner[0]:
+        literal = fixed(given, env)
+        if literal is None:
+            maybe.add(name)  # unknown: None or not
+        elif not (isinstance(literal, ast.Constant) and literal.value is None):
+            kept.append((name, literal))
+    return kept, frozenset(maybe)
+
+
+def fixed(value: ast.expr | None, env: Env) -> ast.expr | None:
+    """A literal ``value``, or the literal a factory parameter named by ``value`` holds;
+    else None."""
+    if value is None or is_literal(value):
+        return value
+    if env is not None and isinstance(value, ast.Name):
+        held = env.get(value.id)
+        if held is not None and is_literal(held):
+            return held
+    return None
+
+
+def _none_filtered(node: ast.expr) -> ast.expr | None:
+    """``d`` in ``{k: v for k, v in d.items() if v is not None}`` or ``dict((k, v) for k, v
+    in d.items() if v is not None)``."""
+    if isinstance(node, ast.DictComp):
+        key, value, gens = node.key, node.value, node.generators
+    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+          and node.func.id == "dict" and len(node.args) == 1 and not node.keywords
+          and isinstance(node.args[0], (ast.GeneratorExp, ast.ListComp))
+          and isinstance(node.args[0].elt, ast.Tuple) and len(node.args[0].elt.elts) == 2):
+        key, value = node.args[0].elt.elts
+        gens = node.args[0].generators
+    else:
+        return None
+    if len(gens) != 1 or gens[0].is_async or len(gens[0].ifs) != 1:
+        return None
+    gen = gens[0]
+    target, it, test = gen.target, gen.iter, gen.ifs[0]
+    if not (isinstance(key, ast.Name) and isinstance(value, ast.Name)
+            and isinstance(target, ast.Tuple) and len(target.elts) == 2
+            and isinstance(target.elts[0], ast.Name) and isinstance(target.elts[1], ast.Name)
+            and target.elts[0].id == key.id and target.elts[1].id == value.id
+            and key.id != value.id):
+        return None
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute)
+            and it.func.attr == "items" and not it.args and not it.keywords):
+        return None
+    if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == value.id and len(test.ops) == 1
+            and isinstance(test.ops[0], ast.IsNot)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None):
+        return None
+    return it.func.value
+
+
+def truth(test: ast.expr, frame: Frame, env: Env) -> bool | None:
+    """Whether ``test`` is true in a factory evaluated with ``env``: True, False, or None
+    when it depends on what is not known. Parameters fixed to literals, ``is (not) None``
+    on them, and the emptiness of dicts ``unpacked`` knows."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = truth(test.operand, frame, env)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [truth(v, frame, env) for v in test.values]
+        decisive = isinstance(test.op, ast.Or)  # True decides an `or`, False an `and`
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], (ast.Is, ast.IsNot)):
+        right = test.comparators[0]
+        if isinstance(right, ast.Constant) and right.value is None:
+            left = fixed(test.left, env)
+            if left is None:
+                return None
+            is_none = isinstance(left, ast.Constant) and left.value is None
+            return is_none if isinstance(test.ops[0], ast.Is) else not is_none
+        return None
+    if isinstance(test, ast.Name):
+        value = fixed(test, env)
+        if value is not None:
+            try:
+                return bool(ast.literal_eval(value))
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                return None
+        known = unpacked(test, frame, env)
+        if known is None:
+            return None
+        if known[0]:
+            return True
+        return None if known[1] else False
+    return None
