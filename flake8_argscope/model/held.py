@@ -21,7 +21,7 @@ _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 MAX_DEPTH = 4
 
 
-def _owner(name: str, frame: Frame) -> Frame | None:
+def owner_frame(name: str, frame: Frame) -> Frame | None:
     """The frame whose binding of ``name`` ``frame`` sees: itself or the module (a closure
     variable of an enclosing function is not followed)."""
     f: Frame | None = frame
@@ -35,7 +35,7 @@ def _owner(name: str, frame: Frame) -> Frame | None:
 def _bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
     """The value of ``name`` when one plain assignment binds it (in ``frame``, or at module
     level when ``frame`` does not bind it) and nothing mutates it or rebinds it globally."""
-    owner = _owner(name, frame)
+    owner = owner_frame(name, frame)
     if owner is None:
         return None
     bindings = owner.bindings.get(name, ())
@@ -127,7 +127,7 @@ def held_context_managers(resolver: Resolver, name: str,
     when they are the branches of one ``if``/``try``: deeplab's ``arg_scope =
     slim.arg_scope(...)`` / ``else: arg_scope = slim.arg_scope([])``), when ``name`` is only
     assigned and only read as a ``with`` item; else None."""
-    owner = _owner(name, frame)
+    owner = owner_frame(name, frame)
     if owner is None:
         return None
     bindings = owner.bindings.get(name, ())

@@ -9,8 +9,11 @@ of the frame the dict was built in, or None when unknown — and the keys that m
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
+from flake8_argscope.frames import SCOPE_NODES
+from flake8_argscope.model.held import owner_frame
 from flake8_argscope.syntax import is_literal
 
 if TYPE_CHECKING:
@@ -44,19 +47,31 @@ def unpacked(node: ast.expr, frame: Frame, env: Env) -> Unpacked | None:
         if env is not None and node.id in env:
             value = env[node.id]
             return (list(value.pairs), _NOTHING) if isinstance(value, KwargsDict) else None
-        bindings = frame.bindings.get(node.id, ())
-        if (len(bindings) != 1 or bindings[0].kind != "assign"
-                or node.id in frame.store_attr_roots or node.id in frame.declared_global
-                or node.id in frame.declared_nonlocal):
+        name = node.id
+        owner = owner_frame(name, frame)  # this frame, or the module's constant
+        if owner is None:
             return None
+        bindings = owner.bindings.get(name, ())
+        if (len(bindings) != 1 or bindings[0].kind != "assign"
+                or name in owner.declared_global or name in owner.declared_nonlocal):
+            return None
+        if owner.is_module and _used_elsewhere(frame, name):
+            return None
+        added = _keys_set_later(owner, name) if name in owner.store_attr_roots else _NOTHING
         node = bindings[0].node.value
-    if isinstance(node, ast.Dict):
-        pairs: Pairs = []
-        for key, value in zip(node.keys, node.values):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+        if added is None or (added and not isinstance(node, ast.Dict)):
+            return None
+        if owner is not frame:
+            # a module constant: only its literal values mean the same here
+            known = _dict_pairs(node, added) if isinstance(node, ast.Dict) else None
+            if known is None:
                 return None
-            pairs.append((key.value, value))
-        return pairs, _NOTHING
+            return [(k, v if v is not None and is_literal(v) else None)
+                    for k, v in known[0]], known[1]
+    else:
+        added = _NOTHING
+    if isinstance(node, ast.Dict):
+        return _dict_pairs(node, added)
     source = _none_filtered(node)
     if source is None:
         return None
@@ -72,6 +87,48 @@ def unpacked(node: ast.expr, frame: Frame, env: Env) -> Unpacked | None:
         elif not (isinstance(literal, ast.Constant) and literal.value is None):
             kept.append((name, literal))
     return kept, frozenset(maybe)
+
+
+def _dict_pairs(node: ast.Dict, added: frozenset[str]) -> Unpacked | None:
+    pairs: Pairs = []
+    for key, value in zip(node.keys, node.values):
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        if key.value not in added:
+            pairs.append((key.value, value))
+    return pairs, added
+
+
+def _used_elsewhere(frame: Frame, name: str) -> bool:
+    """A module-level dict that some function may change or rebind (``NAME[...]``,
+    ``NAME.update``, ``global NAME``): its value at a later call is not known."""
+    source = frame.resolver.source or ""
+    return re.search(rf"\b{re.escape(name)}\s*[\[.]|global[^\n]*\b{re.escape(name)}\b",
+                     source) is not None
+
+
+def _keys_set_later(frame: Frame, name: str) -> frozenset[str] | None:
+    """Keys that ``name[key] = value`` statements of ``frame`` may set (hyperparams_builder
+    adds ``is_training`` under an ``if``); None when the dict is used in any other way
+    that may change it (a method call, an attribute, a computed key, ``del``)."""
+    keys = set()
+    todo: list[ast.AST] = list(ast.iter_child_nodes(frame.node))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, SCOPE_NODES):
+            continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == name:
+            return None
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) \
+                and node.value.id == name and not isinstance(node.ctx, ast.Load):
+            key = node.slice
+            if not (isinstance(node.ctx, ast.Store) and isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)):
+                return None
+            keys.add(key.value)
+        todo.extend(ast.iter_child_nodes(node))
+    return frozenset(keys)
 
 
 def fixed(value: ast.expr | None, env: Env) -> ast.expr | None:

@@ -52,6 +52,9 @@ class RedundantKeyword(Rule):
 def value_is_stable(walker: Walker, kv: KwVal, frame: Frame, shadow: frozenset[str]) -> bool:
     """True when no name in the scoped value can have been rebound between the ``with``
     that evaluated it and this call: then the explicit keyword is the same value."""
+    for other in kv.also:
+        if not value_is_stable(walker, other, frame, shadow):
+            return False
     if kv.stable:
         return True
     resolver = walker.resolver

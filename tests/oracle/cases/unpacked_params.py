@@ -30,3 +30,31 @@ def case_ok_unpacked_other_value(x):
     params = {'decay': 0.97}
     with slim.arg_scope([slim.batch_norm], **params):
         return slim.batch_norm(x, decay=0.9)
+
+
+POOL_PARAMS = {'padding': 'VALID', 'stride': 2}
+
+
+def case_module_dict_in_a_function(x):
+    with slim.arg_scope([slim.max_pool2d], **POOL_PARAMS):
+        return slim.max_pool2d(x, [2, 2], 1)  # ASC401
+
+
+def _drop_scope(noise_shape=None):
+    # object_detection's hyperparams_builder adds is_training to its batch_norm params only
+    # when it is given: the other keys stay certain
+    params = {'keep_prob': 0.8}
+    if noise_shape is not None:
+        params['noise_shape'] = noise_shape
+    with slim.arg_scope([slim.dropout], **params) as sc:
+        return sc
+
+
+def case_key_set_later_others_stay(x):
+    with slim.arg_scope(_drop_scope()):
+        return slim.dropout(x, 0.5)  # ASC401
+
+
+def case_key_set_later_is_not_claimed(x):
+    with slim.arg_scope(_drop_scope()):
+        return slim.dropout(x, keep_prob=0.5, noise_shape=None)
