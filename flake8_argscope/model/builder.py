@@ -22,7 +22,7 @@ from flake8_argscope.model.arguments import (
 from flake8_argscope.model.factories import (
     Caller, argument_for, bind_params, find_factory, live_returns, scope_cm_returns, substitute,
 )
-from flake8_argscope.model.held import held_context_managers, op_sequence
+from flake8_argscope.model.held import bound_value, held_context_managers, op_sequence
 from flake8_argscope.model.kwargs import truth, unpacked
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from flake8_argscope.frames import Frame
     from flake8_argscope.model.factories import FactoryDef
+    from flake8_argscope.model.kwargs import Pairs
     from flake8_argscope.model.scopes import Wild
     from flake8_argscope.resolve import Resolver
     from flake8_argscope.symbols import Target
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 MAX_FACTORY_DEPTH = 8
 
 
-def _moved(kw: ast.keyword, to: ast.Call) -> ast.keyword:
+def _moved(kw: ast.keyword, to: ast.Call | ast.keyword) -> ast.keyword:
     """``kw`` as if written at ``to`` (a finding about a factory's keyword goes there)."""
     return ast.keyword(arg=kw.arg, value=kw.value, lineno=to.lineno, col_offset=to.col_offset,
                        end_lineno=to.end_lineno, end_col_offset=to.end_col_offset)
@@ -163,7 +164,8 @@ class ScopeBuilder:
         first = call.args[0] if call.args else None
         kw_nodes: list[ast.keyword] = []  # each with its arg
         extra_wild: Wild = NONE
-        pairs: list[tuple[str, ast.expr | None]] = []  # from ``**name``
+        pairs: Pairs = []  # from ``**name``
+        unpacked_at: list[ast.keyword] = []
         for kw in call.keywords:
             if kw.arg is None:
                 keys = unpacked(kw.value, frame, env)
@@ -172,28 +174,31 @@ class ScopeBuilder:
                 else:
                     pairs.extend(keys[0])
                     extra_wild = extra_wild | keys[1]
+                    # its keys as if written where ``**`` stands (for the entry rules)
+                    unpacked_at.extend(_moved(ast.keyword(arg=key, value=kw.value), kw)
+                                       for key, _v, _f in keys[0])
             elif kw.arg == first_kw and first is None:
                 first = kw.value
             else:
                 kw_nodes.append(kw)
         if first is None or len(call.args) > 1 or isinstance(first, ast.Starred):
             return scopes.with_scope(registry, unknown_scope(call.lineno))
-        first_frame, first_env, at, at_keywords = frame, env, call, kw_nodes
+        first_frame, first_env, at, at_keywords = frame, env, call, kw_nodes + unpacked_at
         if caller is not None:
             given = argument_for(caller.fnode, caller.call, first)
             if given is None:
                 report = False  # its nodes are the factory's: nowhere to put a finding
             else:
                 first, first_frame, first_env, at = given, caller.frame, None, caller.call
-                at_keywords = [_moved(kw, caller.call) for kw in kw_nodes]
-                # keys the factory unpacks from ``**params``: the caller's own keywords
+                # a key the factory unpacks from ``**params`` is the caller's own keyword
                 passed = {kw.arg: kw for kw in caller.call.keywords if kw.arg}
-                at_keywords += [passed[key] for key, _v in pairs if key in passed]
-        kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
-                  for key, value in pairs}
-        kwvals.update(  # (kw_nodes: keywords with an arg)
-            (kw.arg or "", self.make_kwval(kw.value, call.lineno, frame, env, with_node))
-            for kw in kw_nodes)
+                at_keywords = [_moved(kw, caller.call) for kw in kw_nodes] + [
+                    passed.get(kw.arg or "") or _moved(kw, caller.call) for kw in unpacked_at]
+        kwvals = {kw.arg or "": self.make_kwval(kw.value, call.lineno, frame, env, with_node)
+                  for kw in kw_nodes}
+        kwvals.update(
+            (key, self._unpacked_kwval(value, call.lineno, where, env, with_node, where is frame))
+            for key, value, where in pairs)
 
         shape = first_arg_shape(self, first, first_frame, registry)
         elements = []
@@ -223,7 +228,7 @@ class ScopeBuilder:
             return scopes.with_scope(registry, new)
         if shape is FirstArg.BAD:
             return scopes.with_scope(registry, unknown_scope(call.lineno))
-        if shape is FirstArg.UNKNOWN and not kw_nodes and extra_wild is NONE:
+        if shape is FirstArg.UNKNOWN and not kw_nodes and not pairs and extra_wild is NONE:
             # a list if kwargs are given (a dict would raise), else anything
             return scopes.with_scope(registry, unknown_scope(call.lineno))
         listed = []
@@ -242,13 +247,16 @@ class ScopeBuilder:
         return scopes.with_scope(registry, new)
 
     def _unpacked_kwval(self, value: ast.expr | None, line: int, frame: Frame, env: Env,
-                        with_node: ast.With | ast.AsyncWith) -> KwVal:
+                        with_node: ast.With | ast.AsyncWith, here: bool) -> KwVal:
         """A keyword from an unpacked dict: its value was evaluated where the dict was
-        built, so only a literal (or a parameter fixed by the call site) is kept."""
+        built (``frame``; ``here``: the arg_scope's own), so only a literal, a parameter fixed
+        by the call site, or (elsewhere) what the rules judge by its frame is kept."""
         if value is None:
             return KwVal(None, line, frame, with_node)
         if is_literal(value):
             return KwVal(value, line, frame, with_node, stable=True)
+        if not here:  # a function's dict: its names are judged in its frame
+            return KwVal(value, line, frame, None)
         if env is not None:
             kv = self.make_kwval(value, line, frame, env, with_node)
             if kv.stable:
@@ -349,7 +357,12 @@ class ScopeBuilder:
         report = report and len(live) == 1
         new: Scopes | None = None
         for ret in live:
-            value = cast(ast.Call, ret.value)  # scope_cm_returns: every return is a call
+            value = ret.value
+            if isinstance(value, ast.Name):
+                held = bound_value(self.resolver, value.id, fframe)
+                value = held[0] if held is not None and held[1] is fframe else None
+            if not isinstance(value, ast.Call):
+                return all_unknown(with_node.lineno)
             target = self.resolver.target_of(value.func, fframe)
             if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                 entered = self.enter_arg_scope(value, target.registry, with_node, scopes,

@@ -11,6 +11,7 @@ from flake8_argscope.frames import SCOPE_NODES
 from flake8_argscope.known import Api
 from flake8_argscope.model.kwargs import KwargsDict, fixed, unpacked
 from flake8_argscope.record import Frozen
+from flake8_argscope.syntax import is_literal, own_nodes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -110,9 +111,10 @@ def scope_cm_returns(sym: LocalDef) -> list[ast.Return] | None:
     """The returns of a def that may return a scope context manager
     (object_detection's ``_batch_norm_arg_scope`` returns ``arg_scope(list_ops, ...)``;
     mobilenet's ``safe_arg_scope`` returns that or a ``NoOpScope()``): each returns a call,
-    outside any ``with``. What each call is, and which are reached, is decided per call."""
+    or a name bound to one (``gen = slim.arg_scope(...); return gen``), outside any ``with``.
+    What each call is, and which are reached, is decided per call."""
     returns = _returns(sym.node.body)
-    if not returns or any(chain or not isinstance(ret.value, ast.Call)
+    if not returns or any(chain or not isinstance(ret.value, (ast.Call, ast.Name))
                           for ret, chain in returns):
         return None
     return [ret for ret, _chain in returns]
@@ -142,26 +144,13 @@ def live_returns(body: list[ast.stmt],
                 if not falls:
                     return False
             elif not isinstance(stmt, SCOPE_NODES) and any(
-                    isinstance(n, ast.Return) for n in _own_nodes(stmt)):
+                    isinstance(n, ast.Return) for n in own_nodes(stmt)):
                 return None
         return True
 
     if scan(body) is None:
         return None
     return found
-
-
-def _own_nodes(stmt: ast.stmt) -> list[ast.AST]:
-    """The statements inside ``stmt``, not entering nested defs and classes."""
-    out: list[ast.AST] = []
-    todo: list[ast.AST] = [stmt]
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        todo.extend(n for n in ast.iter_child_nodes(node)
-                    if isinstance(n, ast.stmt) and not isinstance(n, SCOPE_NODES)
-                    or isinstance(n, ast.excepthandler) or type(n).__name__ == "match_case")
-    return out
 
 
 def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
@@ -204,7 +193,9 @@ def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
         keys = unpacked(kw.value, frame, outer) if frame is not None else None
         if keys is None or keys[1]:
             return env  # keys not known: any parameter may be given
-        given.update(keys[0])
+        for key, value, where in keys[0]:  # another frame's names mean nothing here
+            given[key] = value if where is frame or value is None or is_literal(value) \
+                else None
     defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
     for a, d in zip(args.kwonlyargs, args.kw_defaults):
         if d is not None:

@@ -32,7 +32,7 @@ def owner_frame(name: str, frame: Frame) -> Frame | None:
     return f
 
 
-def _bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
+def bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
     """The value of ``name`` when one plain assignment binds it (in ``frame``, or at module
     level when ``frame`` does not bind it) and nothing mutates it or rebinds it globally."""
     owner = owner_frame(name, frame)
@@ -57,7 +57,7 @@ def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
     if depth <= 0:
         return None
     if isinstance(node, ast.Name):
-        bound = _bound_value(resolver, node.id, frame)
+        bound = bound_value(resolver, node.id, frame)
         if bound is None or not isinstance(bound[0], (_DISPLAYS, ast.BinOp, ast.Name)):
             return None
         return op_sequence(resolver, bound[0], bound[1], depth - 1)
@@ -95,7 +95,7 @@ def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> st
     if isinstance(node, ast.Name):
         if node.id in _wrapper_arguments(resolver):
             return None
-        bound = _bound_value(resolver, node.id, frame)
+        bound = bound_value(resolver, node.id, frame)
         if bound is None:
             return None
         node, frame = bound

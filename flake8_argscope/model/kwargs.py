@@ -2,26 +2,29 @@
 once, a factory's own ``**params`` for one call, or a copy of either without its None values
 (research/slim mobilenet's ``safe_arg_scope`` passes only the keywords that are not None).
 
-A result is ``(pairs, maybe)``: the (key, value) pairs certainly present — the value a node
-of the frame the dict was built in, or None when unknown — and the keys that may be present.
+A result is ``(pairs, maybe)``: the (key, value, frame) of the keys certainly present — the
+value a node of ``frame``, where the dict was built, or None when unknown — and the keys that
+may be present. A project function returning a dict literal (google-research's
+``**_get_base_scope_args(...)``) is evaluated with the parameters its call fixes.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope.frames import SCOPE_NODES
 from flake8_argscope.model.held import owner_frame
-from flake8_argscope.syntax import is_literal
+from flake8_argscope.symbols import LocalDef, Path
+from flake8_argscope.syntax import is_literal, own_nodes
 
 if TYPE_CHECKING:
     from typing import Optional
 
     from flake8_argscope.frames import Frame
 
-    Pairs = list[tuple[str, Optional[ast.expr]]]
+    Pairs = list[tuple[str, Optional[ast.expr], Frame]]
     Unpacked = tuple[Pairs, frozenset[str]]
     Env = Optional[dict[str, Optional[ast.expr]]]
 
@@ -35,18 +38,21 @@ class KwargsDict(ast.expr):
 
     _fields = ()
 
-    def __init__(self, pairs: Pairs) -> None:
+    def __init__(self, pairs: list[tuple[str, ast.expr | None]]) -> None:
         super().__init__()
         self.pairs = pairs
 
 
-def unpacked(node: ast.expr, frame: Frame, env: Env) -> Unpacked | None:
+def unpacked(node: ast.expr, frame: Frame, env: Env, depth: int = 4) -> Unpacked | None:
     """What ``**node`` unpacks (see the module docstring), or None when its keys are not
     known. ``env`` holds the parameters of the factory being evaluated in ``frame``."""
+    added = _NOTHING
     if isinstance(node, ast.Name):
         if env is not None and node.id in env:
             value = env[node.id]
-            return (list(value.pairs), _NOTHING) if isinstance(value, KwargsDict) else None
+            if isinstance(value, KwargsDict):
+                return [(k, v, frame) for k, v in value.pairs], _NOTHING
+            return None
         name = node.id
         owner = owner_frame(name, frame)  # this frame, or the module's constant
         if owner is None:
@@ -57,46 +63,75 @@ def unpacked(node: ast.expr, frame: Frame, env: Env) -> Unpacked | None:
             return None
         if owner.is_module and _used_elsewhere(frame, name):
             return None
-        added = _keys_set_later(owner, name) if name in owner.store_attr_roots else _NOTHING
+        later = _keys_set_later(owner, name) if name in owner.store_attr_roots else _NOTHING
         node = bindings[0].node.value
-        if added is None or (added and not isinstance(node, ast.Dict)):
+        if later is None or (later and not isinstance(node, ast.Dict)):
             return None
-        if owner is not frame:
-            # a module constant: only its literal values mean the same here
-            known = _dict_pairs(node, added) if isinstance(node, ast.Dict) else None
-            if known is None:
-                return None
-            return [(k, v if v is not None and is_literal(v) else None)
-                    for k, v in known[0]], known[1]
-    else:
-        added = _NOTHING
+        added = later
+        if owner is not frame:  # a module constant
+            if isinstance(node, ast.Call) and not added and depth > 0:
+                return _returned_dict(node, owner, None, depth - 1)
+            return _dict_pairs(node, added, owner) if isinstance(node, ast.Dict) else None
     if isinstance(node, ast.Dict):
-        return _dict_pairs(node, added)
+        return _dict_pairs(node, added, frame)
     source = _none_filtered(node)
     if source is None:
+        if isinstance(node, ast.Call) and not added and depth > 0:
+            return _returned_dict(node, frame, env, depth - 1)
         return None
-    inner = unpacked(source, frame, env)
+    inner = unpacked(source, frame, env, depth)
     if inner is None:
         return None
     kept: Pairs = []
     maybe = set(inner[1])
-    for name, given in inner[0]:
-        literal = fixed(given, env)
+    for name, given, where in inner[0]:
+        literal = fixed(given, env if where is frame else None)
         if literal is None:
             maybe.add(name)  # unknown: None or not
         elif not (isinstance(literal, ast.Constant) and literal.value is None):
-            kept.append((name, literal))
+            kept.append((name, literal, frame))
     return kept, frozenset(maybe)
 
 
-def _dict_pairs(node: ast.Dict, added: frozenset[str]) -> Unpacked | None:
+def _dict_pairs(node: ast.Dict, added: frozenset[str], frame: Frame) -> Unpacked | None:
     pairs: Pairs = []
     for key, value in zip(node.keys, node.values):
         if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
             return None
         if key.value not in added:
-            pairs.append((key.value, value))
+            pairs.append((key.value, value, frame))
     return pairs, added
+
+
+def _returned_dict(call: ast.Call, frame: Frame, env: Env, depth: int) -> Unpacked | None:
+    """The dict a project function returns (a literal, or a name bound to one), its values
+    evaluated with the parameters ``call`` fixes: a literal, or a node of the function's
+    frame (the rules judge whether it means the same at a call), else unknown."""
+    from flake8_argscope.model.factories import bind_params  # (factories imports this module)
+
+    resolver = frame.resolver
+    sym = resolver.resolve_expr(call.func, frame)
+    if isinstance(sym, Path):
+        sym = resolver.deref(sym, force=True)
+    if not isinstance(sym, LocalDef) or sym.frame.is_class or sym.node.decorator_list:
+        return None
+    returns = [n for n in own_nodes(sym.node) if isinstance(n, ast.Return)]
+    if len(returns) != 1 or returns[0].value is None:
+        return None
+    fframe = sym.frame.resolver.frame_for(sym.node, sym.frame)
+    fenv = bind_params(sym.node, call, frame, env)
+    inner = unpacked(returns[0].value, fframe, fenv, depth)
+    if inner is None:
+        return None
+    pairs: Pairs = []
+    for key, value, where in inner[0]:
+        literal = fixed(value, fenv if where is fframe else None)
+        if literal is None and where is fframe and value is not None and any(
+                isinstance(n, ast.Name) and (n.id in cast(dict, fenv) or fframe.binds(n.id))
+                for n in ast.walk(value)):
+            value = None  # depends on the function's own names: unknown here
+        pairs.append((key, literal if literal is not None else value, where))
+    return pairs, inner[1]
 
 
 def _used_elsewhere(frame: Frame, name: str) -> bool:

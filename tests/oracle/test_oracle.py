@@ -36,7 +36,8 @@ The *blame frame* is the innermost traceback frame whose code lives in the case 
   the call starting on the finding's line).  ASC401 also predicts the parameter name from
   ``inspect.signature`` of the callee evaluated in the blame frame.
 * ASC402 (raised by the first call of the op in the scope): the message names the keyword
-  written on the finding's line; the failing call's callee must be scope-enabled and lack
+  written on the finding's line (or a key of a ``**mapping`` there, evaluated again in the
+  blame frame); the failing call's callee must be scope-enabled and lack
   that parameter; when the finding's ``with`` is in the same function as the blame frame,
   the blame line lies in that ``with`` statement's body.
 
@@ -593,6 +594,15 @@ def explain(cf, line, code, exc):
             factory_kws = idx.scope_cm_keywords(line)
             if m and m.group(1) in factory_kws:
                 kws = [m.group(1)]
+        if not kws:
+            # `**mapping` on the line, evaluated again in the blame frame: its keys count as
+            # written there
+            m = re.search(r"unexpected keyword argument '(\w+)'", msg)
+            for c in idx.calls:
+                for kw in c.keywords:
+                    if kw.arg is None and kw.lineno == line and m and m.group(1) in _eval_in(
+                            frame, kw.value):
+                        kws = [m.group(1)]
         if len(kws) != 1:
             return f"ASC402 needs exactly one keyword on line {line}, found {kws}"
         kwname = kws[0]
