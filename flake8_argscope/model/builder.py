@@ -22,7 +22,9 @@ from flake8_argscope.model.arguments import (
 from flake8_argscope.model.factories import (
     Caller, argument_for, bind_params, find_factory, live_returns, scope_cm_returns, substitute,
 )
-from flake8_argscope.model.held import bound_value, held_context_managers, op_sequence
+from flake8_argscope.model.held import (
+    bound_value, held_context_managers, instance_method, op_sequence,
+)
 from flake8_argscope.model.kwargs import truth, unpacked
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
@@ -314,9 +316,11 @@ class ScopeBuilder:
         sym = self.resolver.resolve_expr(func_node, frame)
         if isinstance(sym, Path):
             sym = frame.resolver.deref(sym, force=FACTORY)
-        if not isinstance(sym, LocalDef) or sym.frame.is_class:
+        if sym is None and isinstance(func_node, ast.Attribute):
+            sym = instance_method(self.resolver, func_node, frame)  # a method: self is bound
+        elif isinstance(sym, LocalDef) and sym.frame.is_class:
             return None
-        if sym.node.decorator_list:
+        if not isinstance(sym, LocalDef) or sym.node.decorator_list:
             return None
         key = id(sym.node)
         if key not in self._factories:
@@ -377,7 +381,7 @@ class ScopeBuilder:
     def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes, frame: Frame,
                       env: Env, depth: int) -> tuple[str | None, Scope | None]:
         """The dict ``call`` (in ``frame``, a factory's with ``env`` or not) returns."""
-        env = bind_params(fdef.node, call, frame, env)
+        env = bind_params(fdef.node, call, frame, env, fdef.method)
         cur = scopes
         for with_node, item in fdef.chain:
             cur = self.apply_item(item, with_node, cur, fdef.frame, env, depth, report=False)

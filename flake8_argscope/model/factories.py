@@ -30,14 +30,15 @@ if TYPE_CHECKING:
 class FactoryDef(Frozen):
     """A def returning a scope dict: ``chain`` ((with_node, withitem), ...) from the
     outermost to the returning item; ``as_item`` the item whose ``as`` name is returned,
-    or ``returns`` the factory call it returns."""
+    or ``returns`` the factory call it returns; ``method``: called on an instance."""
 
-    __slots__ = _fields = ("node", "frame", "chain", "as_item", "returns")
+    __slots__ = _fields = ("node", "frame", "chain", "as_item", "returns", "method")
     node: ast.FunctionDef | ast.AsyncFunctionDef
     frame: Frame
     chain: Chain
     as_item: ast.withitem | None  # its context_expr is an arg_scope(...) call
     returns: ast.Call | None
+    method: bool
 
 
 def _returns(body: list[ast.stmt]) -> list[tuple[ast.Return, Chain]]:
@@ -90,10 +91,11 @@ def find_factory(resolver: Resolver, sym: LocalDef) -> FactoryDef | None:
                 target = resolver.target_of(expr.func, frame)
                 if not (isinstance(target, Api) and target.name == "arg_scope"):
                     return None
-                return FactoryDef(node, frame, chain[: i + 1], item, None)
+                return FactoryDef(node, frame, chain[: i + 1], item, None,
+                                  sym.frame.is_class)
         return None
     if isinstance(value, ast.Call):
-        return FactoryDef(node, frame, chain, None, value)
+        return FactoryDef(node, frame, chain, None, value, sym.frame.is_class)
     return None
 
 
@@ -171,13 +173,14 @@ def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
 
 
 def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
-                frame: Frame | None = None, outer: Env = None) -> Env:
+                frame: Frame | None = None, outer: Env = None, method: bool = False) -> Env:
     """Parameter -> literal AST fixed by the call site (argument or untouched default),
     or None when the value is not certain; ``**params`` -> a KwargsDict of the keywords
     no named parameter takes. ``call`` is evaluated in ``frame`` (for ``**name`` there),
-    itself a factory's with the parameters ``outer`` when factories call factories."""
+    itself a factory's with the parameters ``outer`` when factories call factories; a
+    ``method`` gets its first parameter from the instance."""
     args = fnode.args
-    positional = [a.arg for a in args.posonlyargs + args.args]
+    positional = [a.arg for a in args.posonlyargs + args.args][1 if method else 0:]
     env: dict[str, ast.expr | None] = {
         name: None for name in positional + [a.arg for a in args.kwonlyargs]}
     for extra in (args.vararg, args.kwarg):

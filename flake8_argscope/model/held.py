@@ -8,7 +8,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_argscope import known
-from flake8_argscope.symbols import Path
+from flake8_argscope.symbols import LocalClass, LocalDef, Path
 
 if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
@@ -143,3 +143,45 @@ def held_context_managers(resolver: Resolver, name: str,
     if not _only_entered(name, owner):
         return None
     return [(b.node.value, owner) for b in bindings]
+
+
+def instance_method(resolver: Resolver, node: ast.Attribute, frame: Frame) -> LocalDef | None:
+    """``obj.method`` where ``obj = ProjectClass(...)`` is bound once (SSD-Tensorflow's
+    ``ssd_net.arg_scope(...)``): the method that class defines itself, when no instance
+    attribute can shadow it."""
+    obj = node.value
+    if not isinstance(obj, ast.Name):
+        return None
+    owner = owner_frame(obj.id, frame)
+    if owner is None:
+        return None
+    bindings = owner.bindings.get(obj.id, ())
+    if len(bindings) != 1 or bindings[0].kind != "assign" or obj.id in owner.declared_global:
+        return None
+    value = bindings[0].node.value
+    if not isinstance(value, ast.Call):
+        return None
+    cls = resolver.resolve_expr(value.func, owner)
+    if isinstance(cls, Path):
+        cls = owner.resolver.deref(cls, force=True)
+    if not isinstance(cls, LocalClass) or cls.node.decorator_list or cls.node.keywords:
+        return None
+    attr = node.attr
+    found = None
+    for stmt in cls.node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr:
+            found = stmt
+        elif any(isinstance(t, ast.Name) and t.id == attr for t in getattr(stmt, "targets", ())):
+            return None  # a class attribute of that name
+    if found is None:
+        return None
+    for sub in ast.walk(cls.node):  # self.<attr> = ... would shadow the method
+        if isinstance(sub, ast.Attribute) and sub.attr == attr and isinstance(
+                sub.ctx, ast.Store):
+            return None
+    for sub in ast.walk(owner.node):  # and so would obj.<attr> = ...
+        if isinstance(sub, ast.Attribute) and sub.attr == attr and isinstance(
+                sub.ctx, ast.Store) and isinstance(sub.value, ast.Name) and sub.value.id == obj.id:
+            return None
+    class_frame = cls.frame.resolver.frame_for(cls.node, cls.frame)
+    return LocalDef(found, class_frame)
