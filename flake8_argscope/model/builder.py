@@ -20,12 +20,11 @@ from flake8_argscope.model.arguments import (
     ArgScopeCall, ElementKind, FirstArg, classify_element, first_arg_shape,
 )
 from flake8_argscope.model.factories import (
-    Caller, argument_for, bind_params, find_factory, live_returns, scope_cm_returns, substitute,
+    Caller, argument_for, bind_params, find_factory, substitute,
 )
-from flake8_argscope.model.held import (
-    bound_value, held_context_managers, instance_method, op_sequence,
-)
-from flake8_argscope.model.kwargs import truth, unpacked
+from flake8_argscope.model.held import held_context_managers, instance_method, op_sequence
+from flake8_argscope.model.kwargs import unpacked
+from flake8_argscope.model.project_cms import ProjectContextManagers
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
@@ -71,15 +70,14 @@ class ScopeBuilder:
         # id(withitem | assign) -> (registry, Scope)
         self.snapshots: dict[int, tuple[str | None, Scope]] = {}
         self._factories: dict[int, FactoryDef | None] = {}  # id(def node) -> factory
-        # id(def node) -> its returns, when they may be scope context managers
-        self._scope_cms: dict[int, list[ast.Return] | None] = {}
+        self.project_cms = ProjectContextManagers(self)
 
     # ------------------------------------------------------------ with items
     def apply_item(self, item: ast.withitem, with_node: ast.With | ast.AsyncWith,
                    scopes: Scopes, frame: Frame, env: Env = None, depth: int = 0,
                    report: bool = True) -> Scopes:
         """The scopes inside ``with_node`` after its item ``item``."""
-        new = self._enter(item.context_expr, with_node, scopes, frame, env, depth, report)
+        new = self.enter(item.context_expr, with_node, scopes, frame, env, depth, report)
         expr = item.context_expr
         if report and item.optional_vars is not None and isinstance(expr, ast.Call):
             target = self.resolver.target_of(expr.func, frame)
@@ -87,14 +85,14 @@ class ScopeBuilder:
                 self.snapshots[id(item)] = (target.registry, new.get_scope(target.registry))
         return new
 
-    def _enter(self, expr: ast.expr, with_node: ast.With | ast.AsyncWith, scopes: Scopes,
-               frame: Frame, env: Env, depth: int, report: bool) -> Scopes:
+    def enter(self, expr: ast.expr, with_node: ast.With | ast.AsyncWith, scopes: Scopes,
+              frame: Frame, env: Env, depth: int, report: bool) -> Scopes:
         """The scopes after entering the context manager ``expr``."""
         if isinstance(expr, ast.IfExp):
             # `with (arg_scope(...) if c else NoOpScope()):` either branch may be in force
             # (research/slim resnet_v1/v2); each branch's own errors are reported as usual
-            body = self._enter(expr.body, with_node, scopes, frame, env, depth, report)
-            orelse = self._enter(expr.orelse, with_node, scopes, frame, env, depth, report)
+            body = self.enter(expr.body, with_node, scopes, frame, env, depth, report)
+            orelse = self.enter(expr.orelse, with_node, scopes, frame, env, depth, report)
             return body.join(orelse, with_node.lineno)
         resolver = self.resolver
         if isinstance(expr, ast.Call):
@@ -102,17 +100,17 @@ class ScopeBuilder:
             if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                 return self.enter_arg_scope(expr, target.registry, with_node, scopes, frame,
                                             env, depth, report)
-            if self._inert(target, expr.func, frame):
+            if self.inert(target, expr.func, frame):
                 return scopes
-            factory = self._scope_cm_factory(expr.func, frame)
+            factory = self.project_cms.find(expr.func, frame)
             if factory is not None and depth < MAX_FACTORY_DEPTH:
-                return self._enter_cm_factory(factory, expr, with_node, scopes, frame, env,
+                return self.project_cms.enter(factory, expr, with_node, scopes, frame, env,
                                               depth + 1, report)
             return all_unknown(with_node.lineno)
         if isinstance(expr, ast.Name) and depth < MAX_FACTORY_DEPTH:
             held = held_context_managers(resolver, expr.id, frame)
             if held is not None:  # sc_gen = slim.arg_scope(...); with sc_gen:
-                entered = [self._enter(value, with_node, scopes, vframe, None, depth + 1, report)
+                entered = [self.enter(value, with_node, scopes, vframe, None, depth + 1, report)
                            for value, vframe in held]
                 new = entered[0]
                 for other in entered[1:]:
@@ -120,11 +118,11 @@ class ScopeBuilder:
                 return new
         target = resolver.target_of(expr, frame) if isinstance(
             expr, (ast.Name, ast.Attribute)) else None
-        if self._inert(target, expr, frame):
+        if self.inert(target, expr, frame):
             return scopes
         return all_unknown(with_node.lineno)
 
-    def _inert(self, target: Target, func_node: ast.expr, frame: Frame) -> bool:
+    def inert(self, target: Target, func_node: ast.expr, frame: Frame) -> bool:
         """A context manager that certainly does not enter an arg_scope."""
         if isinstance(target, (Builtin, Unscoped, Op, Partial, Factory)):
             return True
@@ -327,56 +325,6 @@ class ScopeBuilder:
             self._factories[key] = None
             self._factories[key] = find_factory(self.resolver, sym)
         return self._factories[key]
-
-    def _scope_cm_factory(self, func_node: ast.expr,
-                          frame: Frame) -> tuple[LocalDef, list[ast.Return]] | None:
-        """A project function that returns context managers it calls (not a dict):
-        object_detection's ``_batch_norm_arg_scope(list_ops, ...)`` returns ``arg_scope(...)``,
-        mobilenet's ``safe_arg_scope`` that or a ``NoOpScope()``; with its returns."""
-        sym = self.resolver.resolve_expr(func_node, frame)
-        if isinstance(sym, Path):
-            sym = frame.resolver.deref(sym, force=FACTORY)
-        if not isinstance(sym, LocalDef) or sym.frame.is_class or sym.node.decorator_list:
-            return None
-        key = id(sym.node)
-        if key not in self._scope_cms:
-            self._scope_cms[key] = scope_cm_returns(sym)
-        returns = self._scope_cms[key]
-        return None if returns is None else (sym, returns)
-
-    def _enter_cm_factory(self, factory: tuple[LocalDef, list[ast.Return]], call: ast.Call,
-                          with_node: ast.With | ast.AsyncWith, scopes: Scopes, frame: Frame,
-                          env: Env, depth: int, report: bool) -> Scopes:
-        """``with f(...):``: the returns of ``f`` that the call's parameters may reach, each
-        entered; when several may be, any of them is in force (joined), and an arg_scope
-        returned is judged (on the call) only when it is the one reached."""
-        sym = factory[0]
-        fnode = sym.node
-        fframe = sym.frame.resolver.frame_for(fnode, sym.frame)
-        fenv = bind_params(fnode, call, frame, env)
-        live = live_returns(fnode.body, lambda test: truth(test, fframe, fenv))
-        if not live:
-            return all_unknown(with_node.lineno)
-        caller = Caller(call, frame, fnode)
-        report = report and len(live) == 1
-        new: Scopes | None = None
-        for ret in live:
-            value = ret.value
-            if isinstance(value, ast.Name):
-                held = bound_value(self.resolver, value.id, fframe)
-                value = held[0] if held is not None and held[1] is fframe else None
-            if not isinstance(value, ast.Call):
-                return all_unknown(with_node.lineno)
-            target = self.resolver.target_of(value.func, fframe)
-            if isinstance(target, Api) and target.name in SCOPE_ENTERING:
-                entered = self.enter_arg_scope(value, target.registry, with_node, scopes,
-                                               fframe, fenv, depth, report, caller)
-            elif self._inert(target, value.func, fframe):
-                entered = scopes
-            else:
-                return all_unknown(with_node.lineno)
-            new = entered if new is None else new.join(entered, with_node.lineno)
-        return cast(Scopes, new)  # live is not empty
 
     def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes, frame: Frame,
                       env: Env, depth: int) -> tuple[str | None, Scope | None]:
