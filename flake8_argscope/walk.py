@@ -18,7 +18,7 @@ from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import TENSORPACK, SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.held import held_context_managers
-from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name
+from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name, through_project
 
 from flake8_argscope.model.scopes import Scopes
 from flake8_argscope.project import Project
@@ -106,6 +106,18 @@ def _op_of(target: Target) -> tuple[Op | None, Partial | None, tuple[str, ...]]:
     if isinstance(target, Op):
         return target, None, ()
     return None, None, ()
+
+
+def _held(resolver: Resolver, stmt: ast.Assign, frame: Frame) -> bool:
+    """``sc_gen = slim.arg_scope(...)`` (or ``a if c else b`` of such), entered only by
+    ``with sc_gen:``: not an arg_scope entered outside a with."""
+    value = stmt.value
+    names = {final_name(c.func) for c in _context_managers(value)
+             if isinstance(c, ast.Call)}
+    target = stmt.targets[0]
+    return bool(names & SCOPE_ENTERING) and len(stmt.targets) == 1 and isinstance(
+        target, ast.Name) and held_context_managers(
+            resolver, target.id, frame) is not None
 
 
 class Walker:
@@ -229,7 +241,7 @@ class Walker:
             t_value = type(value)
             if (t_value is ast.IfExp or t_value is ast.Call and getattr(
                     value.func, "attr", getattr(value.func, "id", "")) in SCOPE_ENTERING) and (
-                    self._held(stmt, frame)):
+                    _held(self.resolver, stmt, frame)):
                 skip = _context_managers(value)  # entered (and judged) at its with
             self.visit_expr(value, frame, scopes, block, skip=skip)
             for target in stmt.targets:
@@ -404,6 +416,9 @@ class Walker:
             meta = meta_op_name(target) if active else ""
             if meta:
                 self._forwarded(call, meta, frame, scopes, shadow)
+            elif active and isinstance(target, PlainFunc) and self._judge(
+                    call, target, frame, scopes, shadow):
+                return  # a project function forwarding its arguments to an op
             elif not isinstance(target, (Unscoped, PlainFunc)):
                 if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                     # an arg_scope entered outside a with statement (ExitStack.enter_context,
@@ -420,17 +435,6 @@ class Walker:
         if op is not None and entry is not None and partial is None:
             self.sites.append(CallSite(block, op, call, frame, entry))
 
-    def _held(self, stmt: ast.Assign, frame: Frame) -> bool:
-        """``sc_gen = slim.arg_scope(...)`` (or ``a if c else b`` of such), entered only by
-        ``with sc_gen:``: not an arg_scope entered outside a with."""
-        value = stmt.value
-        names = {final_name(c.func) for c in _context_managers(value)
-                 if isinstance(c, ast.Call)}
-        target = stmt.targets[0]
-        return bool(names & SCOPE_ENTERING) and len(stmt.targets) == 1 and isinstance(
-            target, ast.Name) and held_context_managers(
-                self.resolver, target.id, frame) is not None
-
     def _forwarded(self, call: ast.Call, name: str, frame: Frame, scopes: Scopes,
                    shadow: frozenset[str]) -> None:
         """slim.repeat / slim.stack: the rules judge the layer calls they make."""
@@ -439,10 +443,22 @@ class Walker:
             return
         layer, calls = found
         target = self.resolver.target_of(layer, frame, shadow)
+        for inner in calls:
+            self._judge(inner, target, frame, scopes, shadow)
+
+    def _judge(self, call: ast.Call, target: Target, frame: Frame, scopes: Scopes,
+               shadow: frozenset[str], depth: int = 3) -> bool:
+        """The call-site rules on a call made on the code's behalf (a meta-op's layer call,
+        a project function's forwarding call), with the caller's nodes; False: no op."""
         op, partial, bound = _op_of(target)
         if op is None:
-            return
-        entry = scopes.entry_for(op)
-        for inner in calls:
-            self._apply(self._call_rules, CallContext(
-                self, inner, target, op, entry, scopes, frame, shadow, bound, partial))
+            fw = through_project(target, call) if depth else None
+            if fw is None:
+                return False
+            inner, sym = fw
+            fframe = sym.frame.resolver.frame_for(sym.node, sym.frame)
+            return self._judge(inner, sym.frame.resolver.target_of(inner.func, fframe), frame,
+                               scopes, shadow, depth - 1)
+        self._apply(self._call_rules, CallContext(
+            self, call, target, op, scopes.entry_for(op), scopes, frame, shadow, bound, partial))
+        return True
