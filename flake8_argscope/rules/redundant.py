@@ -80,7 +80,7 @@ def value_is_stable(walker: Walker, kv: KwVal, frame: Frame, shadow: frozenset[s
             if not isinstance(resolver.resolve_name(name, frame), Path):
                 if any(lo <= line <= hi for line in frame.store_attr_roots.get(name, ())):
                     return False
-            if not frame.binds(name) and len(module.bindings.get(name, ())) > 1:
+            if not frame.binds(name) and not _settled(module, name):
                 return False
             continue
         origin = kv.origin
@@ -98,9 +98,22 @@ def value_is_stable(walker: Walker, kv: KwVal, frame: Frame, shadow: frozenset[s
             return False
         if not frame.is_module and _bound_in_chain(frame, name):
             return False
-        if len(module.bindings.get(name, ())) > 1:
+        if not _settled(module, name):
             return False
     return True
+
+
+def _settled(module: Frame, name: str) -> bool:
+    """Bound once at module level, or only by statements before the module's first def or
+    class (``if tf.__version__ >= '2': tf = tf.compat.v1``): no function, nor a scope dict
+    a function builds, can see an earlier value."""
+    bindings = module.bindings.get(name, ())
+    if len(bindings) <= 1:
+        return True
+    first = next((stmt.lineno for stmt in module.node.body  # type: ignore[union-attr]
+                  if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))),
+                 None)
+    return first is not None and all(b.line < first for b in bindings)
 
 
 def _bound_in_chain(frame: Frame, name: str) -> bool:
