@@ -3,7 +3,8 @@
 tox builds one environment per interpreter (``py``, ``py39-flake8min``, ``py313``); its
 ``pythons`` environment then runs this module with ``ARGSCOPE_PYTHONS`` naming their
 interpreters. Each one runs the real ``flake8`` on ``examples/`` and every fixture file, and
-the findings are compared as (file, line, column, code). flake8's own E999 wording and
+the findings are compared as (file, line, column, code, message: the messages quote source
+through ``ast.unparse``, whose output changed between Pythons). flake8's own E999 wording and
 position differ by Python (the parser's messages changed in 3.10), so for E999 only the file
 is compared. Outside that environment the test skips; with ``ARGSCOPE_REQUIRE_PYTHONS=1``
 (set by ``.ci/run``) a missing interpreter is a failure.
@@ -20,7 +21,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = ("examples", "tests/fixtures")
-LINE_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) ")
+LINE_RE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) (?P<msg>.*)$")
 
 
 def _interpreters() -> list[str]:
@@ -35,13 +37,16 @@ def _interpreters() -> list[str]:
     return present
 
 
-def _lint(python: str) -> tuple[str, set, set]:
-    """(version, ASC findings, files with E999) of one interpreter's flake8 run."""
+def _lint(python: str, cwd: Path) -> tuple[str, set, set]:
+    """(version, ASC findings, files with E999) of one interpreter's flake8 run. Not from the
+    repository's root: with it as the working directory, ``python -m`` would find the
+    checkout's own ``*.egg-info`` and load the plugin from there, not from the environment."""
     version = subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     proc = subprocess.run(
-        [python, "-m", "flake8", "--isolated", "-j1", "--select", "ASC,E999", *TARGETS],
-        cwd=str(REPO), capture_output=True, text=True, timeout=600)
+        [python, "-m", "flake8", "--isolated", "-j1", "--select", "ASC,E999",
+         *(str(REPO / t) for t in TARGETS)],
+        cwd=str(cwd), capture_output=True, text=True, timeout=600)
     assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, (python, proc.stderr)
     asc, e999 = set(), set()
     for raw in proc.stdout.splitlines():
@@ -50,12 +55,12 @@ def _lint(python: str) -> tuple[str, set, set]:
         if m["code"] == "E999":
             e999.add(m["path"])
         else:
-            asc.add((m["path"], int(m["line"]), int(m["col"]), m["code"]))
+            asc.add((m["path"], int(m["line"]), int(m["col"]), m["code"], m["msg"]))
     return version, asc, e999
 
 
-def test_same_findings_on_every_python():
-    runs = [(python, *_lint(python)) for python in _interpreters()]
+def test_same_findings_on_every_python(tmp_path):
+    runs = [(python, *_lint(python, tmp_path)) for python in _interpreters()]
     first_python, first_version, first_asc, first_e999 = runs[0]
     assert len(first_asc) > 50, f"too few findings to compare: {sorted(first_asc)}"
     for python, version, asc, e999 in runs[1:]:
