@@ -12,14 +12,20 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     packages=find_packages(include=["flake8_argscope", "flake8_argscope.*"]),
-    python_requires=">=3.11",
-    install_requires=["flake8>=7", "astroid>=4,<5"],
+    python_requires=">=3.9",
+    install_requires=["flake8>=6"],
     entry_points={
         "flake8.extension": ["ASC = flake8_argscope:ArgScopeChecker"],
     },
     classifiers=[
         "Framework :: Flake8",
         "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
+        "Programming Language :: Python :: 3.9",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
         "Topic :: Software Development :: Quality Assurance",
     ],
 )

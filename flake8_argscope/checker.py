@@ -8,6 +8,7 @@ import traceback
 from typing import TYPE_CHECKING
 
 from flake8_argscope import __version__ as _version
+from flake8_argscope import options as _options
 from flake8_argscope.rules import CODES
 
 if TYPE_CHECKING:
@@ -56,19 +57,22 @@ def build_config(options: argparse.Namespace | None = None) -> Config:
     cfg = Config()
     if options is None:
         return cfg
-    cfg.min_repeats = max(2, int(getattr(options, "argscope_min_repeats", 3) or 3))
+    # bad values stop flake8 here, with one line (options.OptionError)
+    cfg.min_repeats = _options.min_repeats(getattr(options, "argscope_min_repeats", None))
     exempt = getattr(options, "argscope_exempt_kwargs", None)
     if exempt is not None:
-        cfg.exempt_kwargs = frozenset(_csv(exempt))
+        cfg.exempt_kwargs = frozenset(
+            _options.keyword_names("argscope-exempt-kwargs", _csv(exempt)))
+    modules = _options.module_paths(_csv(getattr(options, "argscope_arg_scope_modules", None)))
     extras = {}
-    for path in _csv(getattr(options, "argscope_scoped_ops", None)):
+    for path in _options.scoped_op_paths(_csv(getattr(options, "argscope_scoped_ops", None))):
         path = normalise(path)
         name = path.rsplit(".", 1)[-1]
         extras[path] = Op(registry=None, key=f"extra:{path}", name=name,
                           signature_known=False, aliases=(name,))
     cfg.scoped_ops = extras
     api = {}
-    for module in _csv(getattr(options, "argscope_arg_scope_modules", None)):
+    for module in modules:
         registry = f"vendored:{module}"
         for fn in SLIM_API_NAMES:
             api[f"{module}.{fn}"] = Api(registry=registry, name=fn)
@@ -76,7 +80,7 @@ def build_config(options: argparse.Namespace | None = None) -> Config:
     cfg.import_roots = tuple(_csv(getattr(options, "argscope_import_roots", None)))
     cfg.debug = bool(getattr(options, "argscope_debug", False))
     triggers = list(TRIGGERS)
-    for path in list(extras) + _csv(getattr(options, "argscope_arg_scope_modules", None)):
+    for path in list(extras) + modules:
         triggers.append(re.escape(path.rsplit(".", 1)[-1]))
     cfg.trigger = re.compile("|".join(triggers))
     cfg.enabled = _enabled_codes(options)
@@ -107,29 +111,7 @@ class ArgScopeChecker:
 
     @classmethod
     def add_options(cls, parser: OptionManager) -> None:
-        parser.add_option(
-            "--argscope-min-repeats", type=int, default=3, parse_from_config=True,
-            help="ASC101: how many calls of one op must repeat a keyword (default: 3)")
-        parser.add_option(
-            "--argscope-exempt-kwargs", default="is_training", parse_from_config=True,
-            comma_separated_list=True,
-            help="ASC201: keywords never reported as redundant (default: is_training)")
-        parser.add_option(
-            "--argscope-scoped-ops", default="", parse_from_config=True,
-            comma_separated_list=True,
-            help="dotted names of extra functions to treat as scope-enabled")
-        parser.add_option(
-            "--argscope-arg-scope-modules", default="", parse_from_config=True,
-            comma_separated_list=True,
-            help="dotted modules providing a slim-compatible arg_scope/add_arg_scope "
-                 "(vendored copies)")
-        parser.add_option(
-            "--argscope-import-roots", default="", parse_from_config=True,
-            comma_separated_list=True,
-            help="extra directories to resolve the project's own imports from")
-        parser.add_option(
-            "--argscope-debug", action="store_true", default=False, parse_from_config=True,
-            help="print flake8-argscope's internal errors to stderr instead of staying silent")
+        _options.add_options(parser)
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:

@@ -42,6 +42,9 @@ _META_OP_ROOTS = ("tf_slim", "tensorflow")  # the root the module binds: tf_slim
 # what the root name of an attribute call is bound to at module level (_uninteresting)
 _SKIP, _RESOLVE, _LIBRARY, _META_LIBRARY = "skip", "resolve", "library", "meta-op library"
 # calls whose result may be discarded by mistake (ASC303): only these are resolved
+# match statements exist from Python 3.10; on 3.9 no node is a match_case
+_MATCH_CASE: tuple[type[ast.match_case], ...] = tuple(
+    t for t in (getattr(ast, "match_case", None),) if t is not None)
 _WRAPPER_NAMES = frozenset({"add_arg_scope", "enable_argscope_for_function"})
 _COMP_TYPES = frozenset(COMP_NODES)
 # node types that may contain a call (leaves, contexts and operators never do)
@@ -269,7 +272,7 @@ class Walker:
                         if v.type is not None:
                             self.visit_expr(v.type, frame, scopes, block)
                         self.walk_body(v.body, frame, scopes, block)
-                    elif isinstance(v, ast.match_case):
+                    elif isinstance(v, _MATCH_CASE):
                         if v.guard is not None:
                             self.visit_expr(v.guard, frame, scopes, block)
                         self.walk_body(v.body, frame, scopes, block)

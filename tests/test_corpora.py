@@ -34,10 +34,16 @@ def _corpus(name):
     return corpus_path(name)
 
 
+# flake8 without the working directory on sys.path (a corpus may hold modules of the same
+# names as installed packages); ``python -P`` would do it, but only from Python 3.11.
+SAFE_PATH_FLAKE8 = [sys.executable, "-c", "import sys; del sys.path[0]; "
+                    "from flake8.main.cli import main; sys.exit(main())"]
+
+
 def lint(name: str):
     root = _corpus(name)
     proc = subprocess.run(
-        [sys.executable, "-P", "-m", "flake8", "--select", "ASC", "--argscope-debug", "-j", "2",
+        [*SAFE_PATH_FLAKE8, "--select", "ASC", "--argscope-debug", "-j", "2",
          "--exit-zero", "."], cwd=root, capture_output=True, text=True, timeout=1800)
     lines = sorted(f"{name}:{line[2:] if line.startswith('./') else line}"
                    for line in proc.stdout.splitlines() if line.strip())

@@ -304,8 +304,10 @@ _original_init = checker._mp_init
 
 
 def _recording_init(argv):
-    # runs in every pool worker; under "spawn" flake8's prefork state is absent (None)
-    fresh = checker._mp is None
+    # runs in every pool worker; under "spawn" flake8's prefork state is absent (flake8 >= 7.4
+    # keeps it in ``_mp``, older releases in the ``_mp_plugins`` global)
+    fresh = (checker._mp is None if hasattr(checker, "_mp")
+             else not hasattr(checker, "_mp_plugins"))
     _original_init(argv)
     record = os.environ.get("ARGSCOPE_E2E_RECORD")
     if record:

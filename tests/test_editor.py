@@ -1,9 +1,11 @@
-"""Editor diagnostics: the plugin lints the unsaved buffer, not the file on disk.
+"""Editor diagnostics, run the way each editor runs flake8 (docs/integrations.md).
 
-Editors run flake8 on the buffer through stdin with ``--stdin-display-name <path>`` and the
-working directory at the project root (python-lsp-server: ``flake8 - --stdin-display-name
-<path relative to the root>``, cwd = the root). The plugin must report the buffer's findings
-under that name, and resolve the buffer's imports of other project modules from disk.
+python-lsp-server lints the unsaved buffer: a new ``flake8 - --stdin-display-name <path
+relative to the root>`` process per lint, working directory the root. The plugin must report
+the buffer's findings under that name and resolve the buffer's imports of other project
+modules from disk. VS Code's flake8 extension lints on open and save with the file's absolute
+path (stdin only for notebooks) and maps codes to severities by the longest matching prefix of
+its ``flake8.severity`` setting.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def test_clean_buffer_over_dirty_disk(project):
 
 
 def test_absolute_display_name(project):
-    """VS Code's flake8 extension passes the absolute path."""
+    """An absolute display name (VS Code's extension passes one for notebooks)."""
     path = project / "pkg" / "model.py"
     proc = flake8_stdin(project, path, BUFFER)
     assert asc(proc.stdout) == [(str(path), BUFFER_LINE, "ASC401")], proc.stdout
@@ -127,6 +129,52 @@ def test_cross_module_buffer(project, where):
     plain_scope = next(i for i, s in enumerate(lines, 1) if "[plain_block]" in s)
     got = {(line, code) for _p, line, code in asc(proc.stdout)}
     assert got == {(conv_bn_call, "ASC401"), (plain_scope, "ASC301")}, proc.stdout + proc.stderr
+
+
+# ----------------------------------------------------------------------------- VS Code
+# microsoft/vscode-flake8, bundled/tool/lsp_server.py (c5911606): the --format it passes, the
+# pattern it parses the output with, and how _get_severity picks a severity.
+VSCODE_FORMAT = "--format=%(row)d,%(col)d,%(code).1s,%(code)s:%(text)s"
+VSCODE_RE = re.compile(
+    r"(?P<line>\d+),(?P<column>-?\d+),(?P<type>\w+),(?P<code>\w+\d+):(?P<message>[^\r\n]*)")
+
+
+def vscode_severity(code, code_type, severity):
+    value = None
+    while code and value is None:
+        value = severity.get(code, None)
+        code = code[:-1]
+    if value is None:
+        value = severity.get(code_type, "Error")
+    return value
+
+
+def documented_vscode_settings():
+    text = (HERE.parent / "docs" / "integrations.md").read_text()
+    block = re.search(r"<!-- vscode-severity:start -->\n```json\n(.*?)```", text, re.S)
+    return json.loads(block.group(1))["flake8.severity"]
+
+
+def test_vscode_extension_run(project):
+    """flake8 run as the extension runs it on a saved file: its format, the absolute path,
+    the workspace as working directory; each ASC code gets the registry's severity through
+    the documented settings, and none without them would (the default makes them all Error)."""
+    from flake8_argscope.rules import RULES
+
+    model = project / "pkg" / "model.py"
+    model.write_text(BUFFER)
+    proc = subprocess.run([*FLAKE8, VSCODE_FORMAT, str(model)], cwd=str(project),
+                          capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    found = [VSCODE_RE.match(line).groupdict() for line in proc.stdout.splitlines()]
+    asc401 = [d for d in found if d["code"] == "ASC401"]
+    assert len(asc401) == 1 and int(asc401[0]["line"]) == BUFFER_LINE, proc.stdout
+    settings = documented_vscode_settings()
+    level = {"ERROR": "Error", "WARNING": "Warning", "INFO": "Information"}
+    for code, rule in RULES.items():
+        assert vscode_severity(code, code[0], settings) == level[rule.severity.name], code
+    default = {"E": "Error", "F": "Error", "I": "Information", "W": "Warning"}
+    assert {vscode_severity(code, code[0], default) for code in RULES} == {"Error"}
 
 
 # ----------------------------------------------------------------------------- python-lsp-server
@@ -285,6 +333,7 @@ def test_pylsp_publishes_asc_diagnostics(project):
         diag = hits[0]
         assert diag["range"]["start"]["line"] == BUFFER_LINE - 1, diag
         assert diag.get("source") == "flake8", diag
+        assert diag.get("severity") == 2, diag  # pylsp: Warning for every non-pyflakes code
     except TimeoutError as exc:
         pytest.fail(f"no ASC401 diagnostic within {LSP_TIMEOUT:.0f}s; diagnostics seen: "
                     f"{seen}\n{exc}")

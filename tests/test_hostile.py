@@ -143,6 +143,16 @@ def _flake8_parses(path):
         return processor, None, exc
 
 
+def _flake8_itself_crashes(run, path) -> bool:
+    """flake8's own file processing raised, not this plugin: on a file CPython refuses, some
+    Python/flake8 pairs crash inside flake8/processor.py (3.9-3.11: ast.parse raises ValueError
+    for NUL bytes, which flake8 does not catch; 3.13 with flake8 7.5: its tokenizer re-raises
+    while flake8 reports E999)."""
+    _, _tree, error = _flake8_parses(path)
+    return (error is not None and os.path.join("flake8", "processor.py") in run.stderr
+            and "flake8_argscope" not in run.stderr)
+
+
 def _run_with_alarm(fn, seconds):
     if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
         return fn()
@@ -228,6 +238,9 @@ def test_hostile_flake8_executable(name, hostile_dir, flake8_futures):
         TIMINGS[name]["note"] += " (flake8 time: shared run of all small files)"
 
     problems = harness.output_problems(run, tolerate_foreign_plugin_failure=spec.foreign_crash_ok)
+    if problems and _flake8_itself_crashes(run, hostile_dir / name):
+        pytest.xfail(f"flake8 itself crashes on {name} on Python "
+                     f"{'.'.join(map(str, sys.version_info[:2]))}, in its own processor.py")
     assert not problems, f"{name}: {problems}\n{harness.describe(run)}"
 
     mine = [ln for ln in run.stdout.splitlines()

@@ -313,7 +313,30 @@ def is_library_path(path: str) -> bool:
     return path.split(".", 1)[0] in LIBRARY_ROOTS
 
 
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+def _stdlib_names() -> frozenset[str]:
+    """The standard library's top-level modules. Python 3.9 has no sys.stdlib_module_names:
+    list its stdlib directories instead, so imports resolve the same way on every Python."""
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is not None:
+        return frozenset(names)
+    import os
+    import sysconfig
+
+    found = set(sys.builtin_module_names)
+    stdlib = sysconfig.get_paths()["stdlib"]
+    for folder in (stdlib, os.path.join(stdlib, "lib-dynload")):
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            stem = entry.split(".", 1)[0]
+            if stem.isidentifier() and entry != "site-packages":
+                found.add(stem)
+    return frozenset(found)
+
+
+_STDLIB = _stdlib_names()
 
 
 def is_outside_project(path: str) -> bool:
