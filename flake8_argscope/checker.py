@@ -1,11 +1,12 @@
-"""flake8 glue: options, the selection and trigger gates, error isolation."""
+"""flake8 glue: options, the selection and trigger gates, error isolation (the last two
+shared with the pylint front end, pylint.py)."""
 
 from __future__ import annotations
 
 import re
 import sys
 import traceback
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flake8_argscope import __version__ as _version
 from flake8_argscope.rules import CODES
@@ -13,7 +14,7 @@ from flake8_argscope.rules import CODES
 if TYPE_CHECKING:
     import argparse
     import ast
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from flake8.options.manager import OptionManager
 
@@ -22,6 +23,23 @@ if TYPE_CHECKING:
 # Text a file must contain before any work is done (most files of a repo have none).
 TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
 _DEFAULT_TRIGGER = re.compile("|".join(TRIGGERS))
+
+# The options, as both front ends (flake8 here, pylint in pylint.py) declare them:
+# name, kind ("int", "csv": a comma-separated list, "flag"), default, help.
+OPTIONS: tuple[tuple[str, str, Any, str], ...] = (
+    ("argscope-min-repeats", "int", 3,
+     "ASC101: how many calls of one op must repeat a keyword (default: 3)"),
+    ("argscope-exempt-kwargs", "csv", ("is_training",),
+     "ASC201: keywords never reported as redundant (default: is_training)"),
+    ("argscope-scoped-ops", "csv", (),
+     "dotted names of extra functions to treat as scope-enabled"),
+    ("argscope-arg-scope-modules", "csv", (),
+     "dotted modules providing a slim-compatible arg_scope/add_arg_scope (vendored copies)"),
+    ("argscope-import-roots", "csv", (),
+     "extra directories to resolve the project's own imports from"),
+    ("argscope-debug", "flag", False,
+     "print flake8-argscope's internal errors to stderr instead of staying silent"),
+)
 
 
 class Config:
@@ -49,8 +67,11 @@ def _csv(value: object) -> list[str]:
     return [v.strip() for v in str(value).replace("\n", ",").split(",") if v.strip()]
 
 
-def build_config(options: argparse.Namespace | None = None) -> Config:
-    """Config from flake8's parsed options (None: the defaults, for in-process use)."""
+def build_config(options: argparse.Namespace | None = None,
+                 enabled: Iterable[str] | None = None) -> Config:
+    """Config from parsed options (flake8's or pylint's: the same names; None: the
+    defaults, for in-process use); ``enabled``: the codes to report (default: those
+    flake8's selection reports)."""
     from flake8_argscope.known import SLIM_API_NAMES, Api, Op, normalise
 
     cfg = Config()
@@ -79,7 +100,7 @@ def build_config(options: argparse.Namespace | None = None) -> Config:
     for path in list(extras) + _csv(getattr(options, "argscope_arg_scope_modules", None)):
         triggers.append(re.escape(path.rsplit(".", 1)[-1]))
     cfg.trigger = re.compile("|".join(triggers))
-    cfg.enabled = _enabled_codes(options)
+    cfg.enabled = _enabled_codes(options) if enabled is None else frozenset(enabled)
     return cfg
 
 
@@ -107,53 +128,48 @@ class ArgScopeChecker:
 
     @classmethod
     def add_options(cls, parser: OptionManager) -> None:
-        parser.add_option(
-            "--argscope-min-repeats", type=int, default=3, parse_from_config=True,
-            help="ASC101: how many calls of one op must repeat a keyword (default: 3)")
-        parser.add_option(
-            "--argscope-exempt-kwargs", default="is_training", parse_from_config=True,
-            comma_separated_list=True,
-            help="ASC201: keywords never reported as redundant (default: is_training)")
-        parser.add_option(
-            "--argscope-scoped-ops", default="", parse_from_config=True,
-            comma_separated_list=True,
-            help="dotted names of extra functions to treat as scope-enabled")
-        parser.add_option(
-            "--argscope-arg-scope-modules", default="", parse_from_config=True,
-            comma_separated_list=True,
-            help="dotted modules providing a slim-compatible arg_scope/add_arg_scope "
-                 "(vendored copies)")
-        parser.add_option(
-            "--argscope-import-roots", default="", parse_from_config=True,
-            comma_separated_list=True,
-            help="extra directories to resolve the project's own imports from")
-        parser.add_option(
-            "--argscope-debug", action="store_true", default=False, parse_from_config=True,
-            help="print flake8-argscope's internal errors to stderr instead of staying silent")
+        for name, kind, default, text in OPTIONS:
+            if kind == "int":
+                parser.add_option(f"--{name}", type=int, default=default,
+                                  parse_from_config=True, help=text)
+            elif kind == "csv":
+                parser.add_option(f"--{name}", default=",".join(default), parse_from_config=True,
+                                  comma_separated_list=True, help=text)
+            else:  # flag
+                parser.add_option(f"--{name}", action="store_true", default=default,
+                                  parse_from_config=True, help=text)
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         cls.config = build_config(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type[ArgScopeChecker]]]:
-        config = self.config
-        if not config.enabled:
-            return
         source = "".join(self.lines) if self.lines is not None else None
-        if source is not None and config.trigger.search(source) is None:
-            return
-        try:
-            from flake8_argscope.walk import analyse
-
-            findings = analyse(self.tree, config, self.filename, source)
-        except Exception:  # never break the user's flake8 run
-            if config.debug:
-                sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")
-                traceback.print_exc(file=sys.stderr)
-            return
-        seen = set()
-        for line, col, message in sorted(findings):
-            if message[:6] not in config.enabled or (line, col, message) in seen:
-                continue
-            seen.add((line, col, message))
+        for line, col, message in findings(self.tree, self.config, self.filename, source):
             yield line, col, message, type(self)
+
+
+def findings(tree: ast.Module, config: Config, filename: str,
+             source: str | None) -> Iterator[tuple[int, int, str]]:
+    """What flake8 and pylint report for one file: ``(line, 0-based col, message)``, sorted,
+    each once, enabled codes only; nothing when no code is enabled or the text mentions no
+    trigger, and nothing (a traceback under ``debug``) when the analysis fails."""
+    if not config.enabled:
+        return
+    if source is not None and config.trigger.search(source) is None:
+        return
+    try:
+        from flake8_argscope.walk import analyse
+
+        found = analyse(tree, config, filename, source)
+    except Exception:  # never break the user's lint run
+        if config.debug:
+            sys.stderr.write(f"flake8-argscope: internal error on {filename}\n")
+            traceback.print_exc(file=sys.stderr)
+        return
+    seen = set()
+    for line, col, message in sorted(found):
+        if message[:6] not in config.enabled or (line, col, message) in seen:
+            continue
+        seen.add((line, col, message))
+        yield line, col, message
