@@ -97,7 +97,7 @@ def node_at(module: nodes.Module, line: int, col: int) -> nodes.NodeNG:
             decorators = getattr(child, "decorators", None)
             if decorators is not None and decorators.lineno is not None:
                 start = (decorators.lineno, 0)
-            if start <= pos <= (child.end_lineno, child.end_col_offset):
+            if start <= pos < (child.end_lineno, child.end_col_offset):
                 node = child
                 break
         else:
