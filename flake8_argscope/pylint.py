@@ -146,4 +146,7 @@ class ArgScopePylintChecker(BaseRawFileChecker):
 
 def register(linter: PyLinter) -> None:
     """pylint's plugin entry point (``--load-plugins=flake8_argscope.pylint``)."""
-    linter.register_checker(ArgScopePylintChecker(linter))
+    # pylint 3 re-registers plugins in each -j worker on top of the copy it already has,
+    # which would report every finding twice (pylint-dev/pylint#10642, fixed in pylint 4)
+    if not any(isinstance(c, ArgScopePylintChecker) for c in linter.get_checkers()):
+        linter.register_checker(ArgScopePylintChecker(linter))
