@@ -343,3 +343,33 @@ def test_flake8_path_imports_neither_pylint_nor_astroid(tmp_path):
     proc = run([sys.executable, "-c", script], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
+
+
+# ----------------------------------------------------------------------------- in process
+def test_every_fixture_finding_has_an_astroid_node_starting_there():
+    """node_at gives pylint the node of each finding (its enclosing function, its end, the
+    block a disable comment covers): astroid's nodes carry ast's positions, so for every
+    finding of the rule fixtures there is a node that starts exactly there."""
+
+    import astroid
+
+    from expectations import findings
+    from flake8_argscope.pylint import node_at
+
+    checked = 0
+    for path in fixture_files(RULES):
+        source = path.read_text()
+        module = astroid.parse(source, path=str(path))
+        for line, col, _msg, _t in findings(source, str(path)):
+            node = node_at(module, line, col)
+            assert (node.lineno, node.col_offset) == (line, col), (path.name, line, col)
+            # the outermost such node: its parent starts elsewhere
+            assert (node.parent.lineno, node.parent.col_offset) != (line, col) or isinstance(
+                node.parent, astroid.nodes.Module)
+            checked += 1
+    assert checked > 100
+    module = astroid.parse("x = 1\n\n\ndef f():\n    return 2\n")
+    assert isinstance(node_at(module, 5, 4), astroid.nodes.Return)
+    assert isinstance(node_at(module, 5, 11), astroid.nodes.Const)
+    assert isinstance(node_at(module, 5, 5), astroid.nodes.Return)  # inside, no node starts
+    assert node_at(module, 9, 0) is module
