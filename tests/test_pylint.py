@@ -373,3 +373,19 @@ def test_every_fixture_finding_has_an_astroid_node_starting_there():
     assert isinstance(node_at(module, 5, 11), astroid.nodes.Const)
     assert isinstance(node_at(module, 5, 5), astroid.nodes.Return)  # inside, no node starts
     assert node_at(module, 9, 0) is module
+
+
+@pytest.mark.parametrize("project,options", [
+    ("slimproj", []),
+    ("e2e_multi", ["--argscope-min-repeats=2"]),
+    ("e2e_vendored", ["--argscope-arg-scope-modules=third_party.slim.arg_scope"]),
+])
+def test_multi_module_projects_same_findings(tmp_path, project, options):
+    """Ops, scope factories and vendored arg_scope modules defined in other modules of the
+    project: resolved by the shared model, so pylint reports what flake8 reports."""
+    root = tmp_path / project
+    shutil.copytree(PROJECTS / project, root)
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*.py"))
+    found, _ = run_pylint([*ONLY_ARGSCOPE, *options, *files], root)
+    flake8 = run_flake8(["--isolated", *options, *files], root)
+    assert flake8 and as_flake8(found) == flake8
