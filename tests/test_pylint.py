@@ -389,3 +389,16 @@ def test_multi_module_projects_same_findings(tmp_path, project, options):
     found, _ = run_pylint([*ONLY_ARGSCOPE, *options, *files], root)
     flake8 = run_flake8(["--isolated", *options, *files], root)
     assert flake8 and as_flake8(found) == flake8
+
+
+def test_register_twice_keeps_one_checker():
+    """pylint 3 calls register() again in each -j worker, on a linter that already has the
+    checker (every finding would be reported twice)."""
+    from pylint.lint import PyLinter
+
+    from flake8_argscope.pylint import ArgScopePylintChecker, register
+
+    linter = PyLinter()
+    register(linter)
+    register(linter)
+    assert sum(isinstance(c, ArgScopePylintChecker) for c in linter.get_checkers()) == 1
