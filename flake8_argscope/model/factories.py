@@ -42,28 +42,31 @@ class FactoryDef(Frozen):
 def _returns(body: list[ast.stmt]) -> list[tuple[ast.Return, Chain]]:
     """Every ``return`` of a def body (not of nested defs), with the with items around it."""
     found: list[tuple[ast.Return, Chain]] = []
-
-    def walk(body: list[ast.stmt], chain: Chain) -> None:
-        for stmt in body:
-            if isinstance(stmt, SCOPE_NODES):
-                continue
-            if isinstance(stmt, ast.Return):
-                found.append((stmt, chain))
-                continue
-            if isinstance(stmt, (ast.With, ast.AsyncWith)):
-                walk(stmt.body, chain + tuple((stmt, it) for it in stmt.items))
-                continue
-            for field in ("body", "orelse", "finalbody"):
-                sub = getattr(stmt, field, None)
-                if isinstance(sub, list):
-                    walk(sub, chain)
-            for h in getattr(stmt, "handlers", ()):
-                walk(h.body, chain)
-            for case in getattr(stmt, "cases", ()):
-                walk(case.body, chain)
-
-    walk(body, ())
+    _collect_returns(body, (), found)
     return found
+
+
+def _collect_returns(body: list[ast.stmt], chain: Chain,
+                     found: list[tuple[ast.Return, Chain]]) -> None:
+    # a module-level function, not a closure: a recursive closure is a reference cycle
+    # per call, left for the garbage collector
+    for stmt in body:
+        if isinstance(stmt, SCOPE_NODES):
+            continue
+        if isinstance(stmt, ast.Return):
+            found.append((stmt, chain))
+            continue
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            _collect_returns(stmt.body, chain + tuple((stmt, it) for it in stmt.items), found)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            sub = getattr(stmt, field, None)
+            if isinstance(sub, list):
+                _collect_returns(sub, chain, found)
+        for h in getattr(stmt, "handlers", ()):
+            _collect_returns(h.body, chain, found)
+        for case in getattr(stmt, "cases", ()):
+            _collect_returns(case.body, chain, found)
 
 
 def find_factory(resolver: Resolver, sym: LocalDef) -> FactoryDef | None:
