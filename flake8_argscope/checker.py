@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 import traceback
@@ -142,15 +143,21 @@ class ArgScopeChecker:
         source = "".join(self.lines) if self.lines is not None else None
         if source is not None and config.trigger.search(source) is None:
             return
+        collecting = gc.isenabled()
         try:
             from flake8_argscope.walk import analyse
 
+            if collecting:
+                gc.disable()
             findings = analyse(self.tree, config, self.filename, source)
         except Exception:  # never break the user's flake8 run
             if config.debug:
                 sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")
                 traceback.print_exc(file=sys.stderr)
             return
+        finally:
+            if collecting:
+                gc.enable()
         seen = set()
         for line, col, message in sorted(findings):
             if message[:6] not in config.enabled or (line, col, message) in seen:
