@@ -15,7 +15,7 @@ finding of a file reported by a plugin that runs before pyflakes (flake8 orders 
 distribution name): it tokenizes the whole file into a list for its ``noqa`` map while the
 AST is alive, and the collector's full passes cost more before pyflakes has run. Usage::
 
-    python benchmarks/huge.py [--repeats 3] [--lines 50000] [--split]
+    python benchmarks/huge.py [--repeats 3] [--lines 50000] [--split] [--with-venv DIR]
 """
 
 from __future__ import annotations
@@ -53,9 +53,11 @@ def write_files(lines: int) -> dict[str, Path]:
     return files
 
 
-def whole_runs(files: dict[str, Path], repeats: int) -> int:
+def whole_runs(files: dict[str, Path], repeats: int, with_venv: str | None) -> int:
     cwd = Path(tempfile.mkdtemp(prefix="huge-"))
     with_, without = prepare_sides("venv", cwd)
+    if with_venv:  # another build of the plugin (e.g. a release) in a copy of the venv
+        with_.flake8 = [str(Path(with_venv) / "bin" / "python"), "-m", "flake8"]
     runs: dict[tuple[str, str], list] = {}
     for variant, path in files.items():
         for side in (with_, without):  # warm-up: .pyc files, page cache
@@ -144,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", action="store_true",
                         help="in-process decomposition instead of whole runs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
+    parser.add_argument("--with-venv", help="venv whose flake8 is the 'with' side "
+                        "(default: bench.py's plugin venv)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     files = write_files(args.lines)
@@ -151,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         split(files, args.repeats)
         failed = 0
     else:
-        failed = whole_runs(files, args.repeats)
+        failed = whole_runs(files, args.repeats, args.with_venv)
     print(f"({time.monotonic() - started:.0f} s)", file=sys.stderr)
     return 1 if failed and args.strict else 0
 
