@@ -3,6 +3,7 @@ shared with the pylint front end, pylint.py)."""
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 import traceback
@@ -154,15 +155,23 @@ def findings(tree: ast.Module, config: Config, filename: str,
         return
     if source is not None and config.trigger.search(source) is None:
         return
+    # no cyclic collection during the walk: its allocations are freed by refcounting when
+    # it ends, and a collection tripped inside scans the host's whole heap (huge files)
+    collecting = gc.isenabled()
     try:
         from flake8_argscope.walk import analyse
 
+        if collecting:
+            gc.disable()
         found = analyse(tree, config, filename, source)
     except Exception:  # never break the user's lint run
         if config.debug:
             sys.stderr.write(f"flake8-argscope: internal error on {filename}\n")
             traceback.print_exc(file=sys.stderr)
         return
+    finally:
+        if collecting:
+            gc.enable()
     seen = set()
     for line, col, message in sorted(found):
         if message[:6] not in config.enabled or (line, col, message) in seen:

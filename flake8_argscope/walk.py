@@ -82,21 +82,44 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
     """The findings of one file: of one walk, or, when a module name is bound differently
     in the branches of a try/if, those that every branch's walk finds (worlds.py)."""
     walker = Walker(tree, config, filename, source)
-    worlds = worlds_of(walker.resolver)
-    if not worlds:
-        return walker.run()
+    try:
+        worlds = worlds_of(walker.resolver)
+        if not worlds:
+            return walker.run()
+    finally:
+        _release(walker)
     # a finding holds in every world when each has one of that code at that node (its
     # message may name the world's library); the k-th of them pairs with the k-th
     common: dict[tuple[int, int, str, int], tuple[int, int, str]] | None = None
     for world in worlds:
         found: dict[tuple[int, int, str, int], tuple[int, int, str]] = {}
-        for line, col, msg in sorted(set(Walker(tree, config, filename, source, world).run())):
+        in_world = Walker(tree, config, filename, source, world)
+        try:
+            results = in_world.run()
+        finally:
+            _release(in_world)
+        for line, col, msg in sorted(set(results)):
             k = 0
             while (line, col, msg[:6], k) in found:
                 k += 1
             found[(line, col, msg[:6], k)] = (line, col, msg)
         common = found if common is None else {k: v for k, v in common.items() if k in found}
     return list(common.values()) if common else []
+
+
+def _release(walker: Walker) -> None:
+    """Break the walk's reference cycles (frames <-> resolver, walker <-> builder) so that
+    refcounting frees it at once. Left to the garbage collector, a huge file's frames,
+    bindings and call sites would outlive the run and make every full collection of
+    flake8's next phases traverse them (benchmarks/huge.py)."""
+    resolver = walker.__dict__.get("resolver")
+    if resolver is not None:
+        resolver.frames.clear()
+        vars(resolver).clear()
+    builder = walker.__dict__.get("builder")
+    if builder is not None:
+        vars(builder).clear()
+    vars(walker).clear()
 
 
 def _op_of(target: Target) -> tuple[Op | None, Partial | None, tuple[str, ...]]:

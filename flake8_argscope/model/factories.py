@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import ast
-import copy
 from typing import TYPE_CHECKING
 
 from flake8_argscope.frames import SCOPE_NODES
@@ -15,7 +14,7 @@ from flake8_argscope.syntax import is_literal, own_nodes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Union
+    from typing import Any, Union
 
     from flake8_argscope.model.kwargs import Env
 
@@ -44,28 +43,31 @@ class FactoryDef(Frozen):
 def _returns(body: list[ast.stmt]) -> list[tuple[ast.Return, Chain]]:
     """Every ``return`` of a def body (not of nested defs), with the with items around it."""
     found: list[tuple[ast.Return, Chain]] = []
-
-    def walk(body: list[ast.stmt], chain: Chain) -> None:
-        for stmt in body:
-            if isinstance(stmt, SCOPE_NODES):
-                continue
-            if isinstance(stmt, ast.Return):
-                found.append((stmt, chain))
-                continue
-            if isinstance(stmt, (ast.With, ast.AsyncWith)):
-                walk(stmt.body, chain + tuple((stmt, it) for it in stmt.items))
-                continue
-            for field in ("body", "orelse", "finalbody"):
-                sub = getattr(stmt, field, None)
-                if isinstance(sub, list):
-                    walk(sub, chain)
-            for h in getattr(stmt, "handlers", ()):
-                walk(h.body, chain)
-            for case in getattr(stmt, "cases", ()):
-                walk(case.body, chain)
-
-    walk(body, ())
+    _collect_returns(body, (), found)
     return found
+
+
+def _collect_returns(body: list[ast.stmt], chain: Chain,
+                     found: list[tuple[ast.Return, Chain]]) -> None:
+    # a module-level function, not a closure: a recursive closure is a reference cycle
+    # per call, left for the garbage collector
+    for stmt in body:
+        if isinstance(stmt, SCOPE_NODES):
+            continue
+        if isinstance(stmt, ast.Return):
+            found.append((stmt, chain))
+            continue
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            _collect_returns(stmt.body, chain + tuple((stmt, it) for it in stmt.items), found)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            sub = getattr(stmt, field, None)
+            if isinstance(sub, list):
+                _collect_returns(sub, chain, found)
+        for h in getattr(stmt, "handlers", ()):
+            _collect_returns(h.body, chain, found)
+        for case in getattr(stmt, "cases", ()):
+            _collect_returns(case.body, chain, found)
 
 
 def find_factory(resolver: Resolver, sym: LocalDef) -> FactoryDef | None:
@@ -226,4 +228,16 @@ class _Subst(ast.NodeTransformer):
 
 def substitute(value: ast.expr, env: dict[str, ast.expr | None]) -> ast.expr:
     """A copy of ``value`` with the names of ``env`` replaced by their values."""
-    return _Subst(env).visit(copy.deepcopy(value))
+    return _Subst(env).visit(_clone(value))
+
+
+def _clone(value: Any) -> Any:
+    """A deep copy of an expression tree: what ``copy.deepcopy`` makes of it, without its
+    generic machinery (several times slower, and run for every factory call)."""
+    if isinstance(value, ast.AST):
+        new = type(value).__new__(type(value))
+        new.__dict__.update({k: _clone(v) for k, v in value.__dict__.items()})
+        return new
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    return value  # str, int, None, constants: immutable

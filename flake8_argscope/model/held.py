@@ -8,6 +8,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_argscope import known
+from flake8_argscope.frames import SCOPE_NODES
 from flake8_argscope.symbols import LocalClass, LocalDef, Path
 
 if TYPE_CHECKING:
@@ -42,10 +43,32 @@ def bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, 
     if (len(bindings) != 1 or bindings[0].kind != "assign" or name in owner.store_attr_roots
             or name in owner.declared_global or name in owner.declared_nonlocal):
         return None
-    if any(name in f.declared_global for f in resolver.frames.values() if not f.is_module):
+    if name in _function_globals(resolver):
         return None
     value = getattr(bindings[0].node, "value", None)
     return (value, owner) if isinstance(value, ast.expr) else None
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _function_globals(resolver: Resolver) -> frozenset[str]:
+    """Names some def or class body of the module declares ``global`` (cached on the
+    resolver; a scan of the statements, not the frames: once per file, not per look-up)."""
+    if resolver.function_globals is None:
+        names: set[str] = set()
+        source = resolver.source
+        if source is None or "global" in source:
+            stack: list[tuple[ast.AST, bool]] = [(s, False) for s in resolver.tree.body]
+            while stack:
+                node, nested = stack.pop()
+                if nested and isinstance(node, ast.Global):
+                    names.update(node.names)
+                nested = nested or isinstance(node, SCOPE_NODES)
+                for field in _BLOCKS:
+                    stack.extend((s, nested) for s in getattr(node, field, ()))
+        resolver.function_globals = frozenset(names)
+    return resolver.function_globals
 
 
 def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
@@ -108,17 +131,27 @@ def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> st
     return wrapped.attr if isinstance(wrapped, ast.Attribute) else getattr(wrapped, "id", "?")
 
 
-def _only_entered(name: str, owner: Frame) -> bool:
+def _only_entered(resolver: Resolver, name: str, owner: Frame) -> bool:
     """Is ``name`` read nowhere in ``owner`` but as a ``with`` item? (Anything else could
     enter the context manager where the walk does not see it.)"""
-    entered = set()
-    for node in ast.walk(owner.node):
-        if isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name) and (
-                node.context_expr.id == name):
-            entered.add(id(node.context_expr))
-    return all(id(node) in entered for node in ast.walk(owner.node)
-               if isinstance(node, ast.Name) and node.id == name
-               and isinstance(node.ctx, ast.Load))
+    return name not in _read_elsewhere(resolver, owner)
+
+
+def _read_elsewhere(resolver: Resolver, owner: Frame) -> frozenset[str]:
+    """The names ``owner``'s node reads other than as a ``with`` item (one walk per frame,
+    cached on the resolver: a big module would otherwise be walked again per look-up)."""
+    found = resolver.read_elsewhere.get(id(owner.node))
+    if found is None:
+        entered: set[int] = set()
+        loads: dict[str, list[int]] = {}
+        for node in ast.walk(owner.node):
+            if isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
+                entered.add(id(node.context_expr))
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                loads.setdefault(node.id, []).append(id(node))
+        found = frozenset(n for n, ids in loads.items() if any(i not in entered for i in ids))
+        resolver.read_elsewhere[id(owner.node)] = found
+    return found
 
 
 def held_context_managers(resolver: Resolver, name: str,
@@ -140,7 +173,7 @@ def held_context_managers(resolver: Resolver, name: str,
         if any(not arm for arm in last) or len({arm[0][0] for arm in last}) != 1 or len(
                 {arm[0][1] for arm in last}) != len(last):
             return None
-    if not _only_entered(name, owner):
+    if not _only_entered(resolver, name, owner):
         return None
     return [(b.node.value, owner) for b in bindings]
 
