@@ -16,6 +16,7 @@ setup(
     install_requires=["flake8>=7", "astroid>=4,<5"],
     entry_points={
         "flake8.extension": ["ASC = flake8_argscope:ArgScopeChecker"],
+        "console_scripts": ["flake8-argscope = flake8_argscope.cli:main"],
     },
     classifiers=[
         "Framework :: Flake8",

@@ -29,6 +29,7 @@ from flake8_argscope.syntax import final_name
 from flake8_argscope.worlds import worlds_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from flake8_argscope.checker import Config
@@ -110,6 +111,9 @@ def _op_of(target: Target) -> tuple[Op | None, Partial | None, tuple[str, ...]]:
 
 class Walker:
     """One walk over one file (in one world): scopes per statement, rules at each hook."""
+
+    # None when linting; `explain` gets the CallContext of every op call, scoped or not
+    observer: Callable[[CallContext], None] | None = None
 
     def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
                  source: str | None = None, world: World | None = None) -> None:
@@ -348,7 +352,8 @@ class Walker:
         if kind is _RESOLVE:
             return False
         if kind is _META_LIBRARY and func.attr in META_OPS:
-            return not scopes.active()  # slim.repeat / slim.stack (not tf.stack)
+            # slim.repeat / slim.stack (not tf.stack)
+            return not scopes.active() and self.observer is None
         return not scopes.names_listed(func.attr)
 
     def _root_kind(self, name: str) -> str:
@@ -377,7 +382,8 @@ class Walker:
                 self.bare_calls.add((id(block), func.attr))  # type: ignore[attr-defined]
             elif t is ast.Name:
                 self.bare_calls.add((id(block), func.id))  # type: ignore[attr-defined]
-            return
+            if self.observer is None:
+                return
         func = call.func
         if type(func) is ast.Attribute and self._uninteresting(func, scopes):
             return
@@ -401,7 +407,7 @@ class Walker:
         else:
             op = None
         if op is None:
-            meta = meta_op_name(target) if active else ""
+            meta = meta_op_name(target) if active or self.observer is not None else ""
             if meta:
                 self._forwarded(call, meta, frame, scopes, shadow)
             elif not isinstance(target, (Unscoped, PlainFunc)):
@@ -414,9 +420,13 @@ class Walker:
             elif TENSORPACK not in scopes and not scopes.names_listed(final_name(func)):
                 return  # a plain function named like no listed op: no look-alike (ASC302)
         entry = scopes.entry_for(op) if op is not None else None
-        if active:  # every call-site rule needs something a scope supplies
-            self._apply(self._call_rules, CallContext(
-                self, call, target, op, entry, scopes, frame, shadow, bound, partial))
+        if active or self.observer is not None:  # call-site rules need an active scope
+            ctx = CallContext(self, call, target, op, entry, scopes, frame, shadow, bound,
+                              partial)
+            if active:
+                self._apply(self._call_rules, ctx)
+            if self.observer is not None and op is not None:
+                self.observer(ctx)
         if op is not None and entry is not None and partial is None:
             self.sites.append(CallSite(block, op, call, frame, entry))
 
@@ -444,5 +454,8 @@ class Walker:
             return
         entry = scopes.entry_for(op)
         for inner in calls:
-            self._apply(self._call_rules, CallContext(
-                self, inner, target, op, entry, scopes, frame, shadow, bound, partial))
+            ctx = CallContext(self, inner, target, op, entry, scopes, frame, shadow, bound,
+                              partial)
+            self._apply(self._call_rules if scopes.active() else (), ctx)
+            if self.observer is not None:
+                self.observer(ctx)

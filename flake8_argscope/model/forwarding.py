@@ -16,6 +16,9 @@ import ast
 from flake8_argscope.known import Unscoped
 
 META_OPS = frozenset({"repeat", "stack"})
+# both set ``kwargs['scope'] = scope + '_' + str(i + 1)`` before each layer call
+# (tf_slim/layers/layers.py:2647, :3074): the layer always receives ``scope``
+LAYER_KEYWORDS = ("scope",)
 _LIBRARIES = ("tf_slim.", "tensorflow.contrib.")
 _OWN = frozenset({"inputs", "repetitions", "layer", "stack_args"})
 
