@@ -232,3 +232,200 @@ def test_flake8_plugin_does_not_import_the_cli():
                           text=True, timeout=TIMEOUT)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
+
+
+# ----------------------------------------------------------------------------- fix
+from flake8_argscope.cli.fix import fix_text  # noqa: E402
+
+HEAD = "import tensorflow as tf\nimport tf_slim as slim\n\n\n"
+
+# (name, before, after, unsafe): the text after `fix` (only the part after HEAD)
+FIX_CASES = [
+    ("asc201-inline", '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME'):
+        return slim.conv2d(x, 8, 3, padding='SAME', scope='a')
+''', '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME'):
+        return slim.conv2d(x, 8, 3, scope='a')
+''', False),
+    ("asc201-own-lines-and-comments", '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME', activation_fn=tf.nn.relu):
+        x = slim.conv2d(x, 8, 3,
+                        padding='SAME',  # as the scope says
+                        scope='a')
+        x = slim.conv2d(
+            x, 8, 3,
+            activation_fn=tf.nn.relu,
+        )
+        return slim.conv2d(x, 8, 3,
+                           padding='SAME')
+''', '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME', activation_fn=tf.nn.relu):
+        x = slim.conv2d(x, 8, 3,
+                        # as the scope says
+                        scope='a')
+        x = slim.conv2d(
+            x, 8, 3,
+        )
+        return slim.conv2d(x, 8, 3)
+''', False),
+    ("asc201-call-value-unsafe", '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], weights_regularizer=slim.l2_regularizer(0.1)):
+        return slim.conv2d(x, 8, 3, weights_regularizer=slim.l2_regularizer(0.1))
+''', '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], weights_regularizer=slim.l2_regularizer(0.1)):
+        return slim.conv2d(x, 8, 3)
+''', True),
+    ("asc401-to-keywords", '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], stride=1, padding='SAME'):
+        x = slim.conv2d(x, 64, [11, 11], 4, 'VALID', scope='conv1')
+        return slim.repeat(x, 2, slim.conv2d, 64, [3, 3], 2)
+''', '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], stride=1, padding='SAME'):
+        x = slim.conv2d(x, 64, [11, 11], stride=4, padding='VALID', scope='conv1')
+        return slim.repeat(x, 2, slim.conv2d, 64, [3, 3], stride=2)
+''', False),
+    ("asc401-same-as-scope-goes", '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], stride=2):
+        return slim.conv2d(x, 64, [3, 3], 2)
+''', '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], stride=2):
+        return slim.conv2d(x, 64, [3, 3])
+''', False),
+    ("asc403-wrap", '''\
+def f(x):
+    with slim.arg_scope(slim.conv2d, padding='SAME'):
+        return x
+''', '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME'):
+        return x
+''', False),
+    ("asc303-rebind-unsafe", '''\
+def op(x, stride=1):
+    return x
+
+
+slim.add_arg_scope(op)
+''', '''\
+def op(x, stride=1):
+    return x
+
+
+op = slim.add_arg_scope(op)
+''', True),
+]
+
+
+@pytest.mark.parametrize("name,before,after,unsafe", FIX_CASES, ids=[c[0] for c in FIX_CASES])
+def test_fix_cases(name, before, after, unsafe):
+    out = fix_text(HEAD + before, "case.py", Config(), unsafe=unsafe)
+    assert out.source == HEAD + after
+    assert out.fixed and not out.refused, (out.fixed, out.refused)
+    assert out.remaining == []
+    again = fix_text(out.source, "case.py", Config(), unsafe=unsafe)  # idempotent
+    assert again.source == out.source and again.fixed == []
+
+
+# (name, source, unsafe, the reason's start)
+REFUSALS = [
+    ("asc201-call-needs-unsafe", FIX_CASES[2][1], False, "unsafe: the value is a call"),
+    ("asc303-needs-unsafe", FIX_CASES[6][1], False, "unsafe: the function starts"),
+    ("asc303-in-a-loop", '''\
+def op(x):
+    return x
+
+
+for fn in [op]:
+    slim.add_arg_scope(fn)
+''', True, "in a loop"),
+    ("asc401-in-stack", '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return slim.stack(x, slim.conv2d, [(32, [3, 3], 2), (64, [3, 3])])
+''', False, "inside a slim.stack element"),
+    ("asc403-not-a-name", '''\
+def f(x):
+    with slim.arg_scope({slim.conv2d}, padding='SAME'):
+        return x
+''', False, "only a single op written as a name"),
+    ("asc403-fix-would-reveal-asc201", '''\
+def f(x):
+    with slim.arg_scope(slim.conv2d, padding='SAME'):
+        return slim.conv2d(x, 8, 3, padding='SAME')
+''', False, "it would introduce ASC201 on line 7"),
+]
+
+
+@pytest.mark.parametrize("name,source,unsafe,reason", REFUSALS, ids=[c[0] for c in REFUSALS])
+def test_fix_refusals(name, source, unsafe, reason):
+    out = fix_text(HEAD + source, "case.py", Config(), unsafe=unsafe)
+    assert out.source == HEAD + source and out.fixed == []
+    assert len(out.refused) == 1 and out.refused[0][1].startswith(reason), out.refused
+    assert out.refused[0][0] in out.remaining
+
+
+def test_fix_honours_noqa_and_select():
+    source = HEAD + '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME', stride=1):
+        x = slim.conv2d(x, 8, 3, padding='SAME')  # noqa: ASC201
+        return slim.conv2d(x, 8, 3, 2)
+'''
+    assert fix_text(source, "case.py", Config(), ("ASC201",)).source == source
+    out = fix_text(source, "case.py", Config(), ("ASC4",))
+    assert out.source == source.replace("3, 2)", "3, stride=2)")
+
+
+NON_ASCII = HEAD + '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME', stride=1):
+        return slim.conv2d(x, 8, 3, 2, scope='ünïcødé'); y = slim.conv2d(x, 8, 3, padding='SAME')
+'''
+
+
+def test_console_script_fix_in_place_and_byte_columns(tmp_path):
+    """Positions as flake8 prints them (UTF-8 byte columns), the file rewritten, exit 0 once
+    nothing remains, and a second run changes nothing."""
+    path = tmp_path / "model.py"
+    path.write_text(NON_ASCII, encoding="utf-8")
+    lint = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select", "ASC",
+                           str(path)], capture_output=True, text=True, timeout=TIMEOUT)
+    positions = sorted(line.split(" ")[0] for line in lint.stdout.splitlines())
+    assert len(positions) == 2, lint.stdout
+    proc = run_cli("fix", path, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    reported = sorted(line.split(" ")[0] for line in proc.stdout.splitlines()
+                      if line.startswith(str(path)))
+    assert reported == positions
+    fixed = path.read_text(encoding="utf-8")
+    assert "slim.conv2d(x, 8, 3, stride=2, scope='ünïcødé'); y = slim.conv2d(x, 8, 3)" in fixed
+    again = run_cli("fix", "--diff", path, cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout == "", again.stdout
+
+
+def test_console_script_fix_diff_and_stdin(tmp_path):
+    path = tmp_path / "m.py"
+    source = HEAD + FIX_CASES[3][1] + REFUSALS[3][1].replace("def f", "def g")
+    path.write_text(source)
+    diff = run_cli("fix", "--diff", "m.py", cwd=tmp_path)
+    assert diff.returncode == 1
+    assert "+        x = slim.conv2d(x, 64, [11, 11], stride=4" in diff.stdout
+    assert "not fixed: inside a slim.stack element" in diff.stderr
+    assert path.read_text() == source  # --diff writes nothing
+    piped = run_cli("fix", "-", cwd=tmp_path, stdin=source)
+    assert piped.returncode == 1  # the stack's ASC401 remains
+    assert piped.stdout == HEAD + FIX_CASES[3][2] + REFUSALS[3][1].replace("def f", "def g")
+    broken = run_cli("fix", "-", cwd=tmp_path, stdin="def f(:\n")
+    assert broken.returncode == 2 and broken.stdout == "def f(:\n"
+    assert "Traceback" not in broken.stderr
