@@ -139,6 +139,7 @@ def test_explain_values_and_overrides():
     assert first["overridden"]["padding"]["scope_line"] == 10
     assert first["collisions"] == [{"position": 4, "keyword": "stride", "value": "4",
                                     "line": 11, "scope_line": 10}]
+    assert first["incomplete"] == [{"reason": "callers", "line": 6, "function": "nested"}]
     stacked = [r for r in reports if r["line"] == 26]
     assert len(stacked) == 2 and {r["via"] for r in stacked} == {"slim.stack"}
 

@@ -125,6 +125,10 @@ class Collector:
         maybe = self._maybe(ctx, keywords)
         if maybe is not None:
             incomplete.append(maybe)
+        owner = ctx.frame.node
+        if not ctx.frame.is_module:  # arg_scope is dynamic: the callers' scopes apply too
+            incomplete.append({"reason": "callers", "line": getattr(owner, "lineno", 0),
+                               "function": getattr(owner, "name", "<lambda>")})
         collisions = []
         if entry.known:
             for found, fields in RULES["ASC401"].check(ctx):
@@ -347,6 +351,9 @@ def _describe(inc: dict[str, Any]) -> str:
         return f"a scope the model cannot see into (line {inc['line']}) may supply {shown}"
     if reason == "branches":
         return f"only some branches of the scope on line {inc['line']} supply {shown}"
+    if reason == "callers":
+        return (f"and whatever the scopes in force where {inc['function']}() is called "
+                "supply for keywords not set here")
     if reason == "dynamic-scope":
         return "this function enters an arg_scope outside a with statement"
     if reason == "import-branches":
