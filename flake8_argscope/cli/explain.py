@@ -13,6 +13,7 @@ import copy
 import os
 from typing import TYPE_CHECKING
 
+from flake8_argscope.cli.edits import Text
 from flake8_argscope.model.forwarding import LAYER_KEYWORDS
 from flake8_argscope.model.scopes import _All
 from flake8_argscope.rules import RULES
@@ -31,11 +32,25 @@ if TYPE_CHECKING:
     Report = dict[str, Any]
 
 
+_TEXTS: dict[str, Text] = {}  # source -> its line offsets (get_source_segment splits the
+#                                whole source at every call: quadratic on big files)
+
+
+def _segment(source: str, node: ast.AST) -> str:
+    text = _TEXTS.get(source)
+    if text is None:
+        if len(_TEXTS) > 16:
+            _TEXTS.clear()
+        text = _TEXTS[source] = Text(source)
+    start, end = text.node_span(node)
+    return text.text[start:end]
+
+
 def source_text(node: ast.AST, source: str | None) -> str:
     """The node as written when ``source`` holds it (a factory's values are substituted
     nodes: those are unparsed)."""
     if source is not None and getattr(node, "end_lineno", None) is not None:
-        segment = ast.get_source_segment(source, node)
+        segment = _segment(source, node)
         if segment:
             try:
                 parsed = ast.parse(f"(\n{segment}\n)", mode="eval").body
@@ -69,18 +84,18 @@ class Collector:
         self.path = path
         self.source = source
         self.reports: list[Report] = []
-        tree = walker.tree
-        self._parents: dict[int, ast.AST] = {}
-        for node in ast.walk(tree):
+        self._parents: dict[int, ast.AST] = {}  # id(node) -> parent, for every node
+        self._real: set[int] = set()
+        self._calls: dict[tuple[int, int], ast.Call] = {}
+        self._withs: dict[int, list[ast.With | ast.AsyncWith]] = {}
+        for node in ast.walk(walker.tree):  # (one pass: big files have many nodes)
             for child in ast.iter_child_nodes(node):
                 self._parents[id(child)] = node
-        self._real = {id(n) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-        self._calls = {(n.lineno, n.col_offset): n for n in ast.walk(tree)
-                       if isinstance(n, ast.Call)}
-        self._withs: dict[int, list[ast.With | ast.AsyncWith]] = {}
-        for n in ast.walk(tree):
-            if isinstance(n, (ast.With, ast.AsyncWith)):
-                self._withs.setdefault(n.lineno, []).append(n)
+            if isinstance(node, ast.Call):
+                self._real.add(id(node))
+                self._calls[(node.lineno, node.col_offset)] = node
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                self._withs.setdefault(node.lineno, []).append(node)
 
     # ---------------------------------------------------------------- the hook
     def __call__(self, ctx: CallContext) -> None:
@@ -159,6 +174,8 @@ class Collector:
 
     # ---------------------------------------------------------------- helpers
     def _text(self, node: ast.AST) -> str:
+        if id(node) in self._parents:  # a node of this file: its text is its source
+            return _segment(self.source, node) or unparse(node)
         return source_text(node, self.source)
 
     def _enclosing_withs(self, node: ast.AST) -> list[ast.With | ast.AsyncWith]:
@@ -186,9 +203,14 @@ class Collector:
                     ) -> dict[str, Any]:
         origin = kv.origin
         resolver = getattr(origin, "resolver", None)
+        if kv.node is None:
+            value = None
+        elif resolver is None or resolver is self.walker.resolver:
+            value = self._text(kv.node)
+        else:
+            value = source_text(kv.node, resolver.source)
         out: dict[str, Any] = {
-            "value": None if kv.node is None else source_text(
-                kv.node, resolver.source if resolver is not None else self.source),
+            "value": value,
             "from": "scope", "scope_path": self.path,
             "scope_line": with_node.lineno if with_node is not None else kv.line,
         }

@@ -55,13 +55,15 @@ class Lint:
         self.text = text
         tree = ast.parse(text.text, filename=path)
         self.tree = tree
-        found = sorted(set(analyse(tree, config, path, text.text)))
-        self.findings: list[Finding] = [f for f in found if not _noqa(text, f)]
         walker = CaptureWalker(tree, config, path, text.text)
         worlds = worlds_of(walker.resolver)
-        if worlds:
+        if worlds:  # flake8's findings are those every world has (walk.analyse)
+            found = analyse(tree, config, path, text.text)
             walker = CaptureWalker(tree, config, path, text.text, worlds[0])
-        walker.run()
+            walker.run()
+        else:  # one walk: what analyse() would run
+            found = walker.run()
+        self.findings: list[Finding] = [f for f in sorted(set(found)) if not _noqa(text, f)]
         self.captured = walker.captured
 
     def keys(self) -> collections.Counter[tuple[str, int]]:
