@@ -428,5 +428,18 @@ def test_console_script_fix_diff_and_stdin(tmp_path):
     assert piped.returncode == 1  # the stack's ASC401 remains
     assert piped.stdout == HEAD + FIX_CASES[3][2] + REFUSALS[3][1].replace("def f", "def g")
     broken = run_cli("fix", "-", cwd=tmp_path, stdin="def f(:\n")
-    assert broken.returncode == 2 and broken.stdout == "def f(:\n"
+    assert broken.returncode == 1 and broken.stdout == "def f(:\n"
     assert "Traceback" not in broken.stderr
+
+
+_README_EXAMPLE = re.compile(r"```sh\n(flake8-argscope [^\n]+)\n```\n\n```(?:text|diff)\n(.*?)```",
+                             re.S)
+
+
+def test_readme_examples_are_what_the_command_prints():
+    examples = _README_EXAMPLE.findall((REPO / "README.md").read_text())
+    assert [cmd.split()[1] for cmd, _out in examples] == ["explain", "fix"]
+    for command, shown in examples:
+        proc = run_cli(*command.split()[1:])
+        assert "Traceback" not in proc.stderr
+        assert proc.stdout == shown, command

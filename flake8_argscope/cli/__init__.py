@@ -68,7 +68,9 @@ def _explain(args: argparse.Namespace) -> int:
     config = load_config()
     everything = []
     status = 0
-    for target in args.targets:
+    from flake8_argscope.cli.fix import expand
+
+    for target in expand(args.targets):
         path, line = _split_line(target)
         try:
             source = read_source(path)
