@@ -247,7 +247,7 @@ def run_fix(args: argparse.Namespace, config: Config) -> int:
 def expand(paths: list[str]) -> list[str]:
     """Files as given; directories: the ``*.py`` files under them (hidden directories and
     ``__pycache__`` skipped), in order."""
-    out = []
+    out: list[str] = []
     for path in paths:
         if path != "-" and os.path.isdir(path):
             for root, dirs, files in os.walk(path):
