@@ -132,9 +132,9 @@ def pylsp_execute_command(config: Any, workspace: Any, command: str,
         if (line, col, plan.code) != (target["line"], target["col"], target["code"]) or (
                 plan.refusal is not None):
             continue
-        result = _attempt(lint, plan, document.path, _config())
-        if isinstance(result, str):
-            workspace.show_message(f"flake8-argscope: {plan.code} not fixed: {result}")
+        result = _attempt(lint, [plan], document.path, _config())
+        if not isinstance(result, tuple):
+            workspace.show_message(f"flake8-argscope: {plan.code} not fixed: {result.reason}")
             return None
         workspace.apply_edit({"changes": {document.uri: [
             _line_edit(lint.text.text, result[0].text.text)]}})

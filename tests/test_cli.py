@@ -443,3 +443,14 @@ def test_readme_examples_are_what_the_command_prints():
         proc = run_cli(*command.split()[1:])
         assert "Traceback" not in proc.stderr
         assert proc.stdout == shown, command
+
+
+def test_fix_many_redundant_keywords_in_several_calls():
+    """The deletions of one call go together; each call keeps its own."""
+    body = "def f(x):\n    with slim.arg_scope([slim.conv2d], padding='SAME', rate=1):\n"
+    for i in range(3):
+        body += f"        x = slim.conv2d(x, {i + 1}, 3, padding='SAME', rate=1)\n"
+    body += "    return x\n"
+    out = fix_text(HEAD + body, "case.py", Config())
+    assert out.source == HEAD + body.replace(", 3, padding='SAME', rate=1)", ", 3)")
+    assert len(out.fixed) == 6 and out.refused == [] and out.remaining == []

@@ -102,40 +102,50 @@ class Text:
         return toks[i:j]
 
     def apply(self, edits: Iterable[Edit]) -> str:
-        out = self.text
-        for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-            out = out[:e.start] + e.new + out[e.end:]
-        return out
+        pieces, at = [], 0
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            pieces.append(self.text[at:e.start])
+            pieces.append(e.new)
+            at = max(at, e.end)
+        pieces.append(self.text[at:])
+        return "".join(pieces)
 
 
-def unmap_offset(offset: int, edits: Sequence[Edit]) -> int:
-    """Where ``offset`` of the edited text was before ``edits`` (inside replaced text: the
-    start of what it replaced)."""
-    shift = 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        new_start = e.start + shift
-        new_end = new_start + len(e.new)
-        if offset >= new_end and not (e.start == e.end and offset == new_start):
-            shift += len(e.new) - (e.end - e.start)
-        elif offset >= new_start:
+class Shift:
+    """Offsets through a set of non-overlapping edits, both ways (bisect: a batch can hold
+    thousands of edits and be asked about thousands of findings)."""
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        self.edits = sorted(edits, key=lambda e: (e.start, e.end))
+        self.starts = [e.start for e in self.edits]
+        self.ends = [e.end for e in self.edits]
+        self.before: list[int] = []  # the shift of all edits before each one
+        self.new_starts: list[int] = []
+        total = 0
+        for e in self.edits:
+            self.before.append(total)
+            self.new_starts.append(e.start + total)
+            total += len(e.new) - (e.end - e.start)
+        self.total = total
+
+    def map(self, offset: int) -> int:
+        """Where ``offset`` of the old text is in the edited one (inside a replaced span:
+        its start; at an insertion point: after the inserted text)."""
+        i = bisect.bisect_right(self.ends, offset)  # edits ending at or before offset
+        if i < len(self.edits) and self.edits[i].start <= offset:
+            return self.edits[i].start + self.before[i]  # inside edit i
+        return offset + (self.before[i] if i < len(self.edits) else self.total)
+
+    def unmap(self, offset: int) -> int:
+        """Where ``offset`` of the edited text was (inside inserted text: the start of
+        what it replaced)."""
+        i = bisect.bisect_right(self.new_starts, offset) - 1
+        if i < 0:
+            return offset
+        e = self.edits[i]
+        if offset < self.new_starts[i] + len(e.new):
             return e.start
-        else:
-            break
-    return offset - shift
-
-
-def map_offset(offset: int, edits: Sequence[Edit]) -> int:
-    """Where ``offset`` of the old text is in the edited one (inside a replaced span: its
-    start; at an insertion point: after the inserted text)."""
-    shift = 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.end <= offset:
-            shift += len(e.new) - (e.end - e.start)
-        elif e.start <= offset:
-            return e.start + shift
-        else:
-            break
-    return offset + shift
+        return offset - (self.before[i] + len(e.new) - (e.end - e.start))
 
 
 class CallItems:

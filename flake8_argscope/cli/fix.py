@@ -17,7 +17,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from flake8_argscope.cli.edits import Text, map_offset, unmap_offset
+from flake8_argscope.cli.edits import Shift, Text
 from flake8_argscope.cli.plans import Plan, plan_fixes
 from flake8_argscope.walk import Walker, analyse
 from flake8_argscope.worlds import worlds_of
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     Finding = tuple[int, int, str]  # (line, UTF-8 byte column, message)
 
-MAX_PASSES = 8
+MAX_PASSES = 32
+MAX_LINTS = 48
 
 
 class CaptureWalker(Walker):
@@ -102,84 +103,176 @@ def fix_text(source: str, path: str, config: Config, selected: tuple[str, ...] =
     """Apply every verified fix to ``source``. Raises SyntaxError when it does not parse.
     The outcome's findings are placed in ``source`` (positions mapped back through the
     edits)."""
-    out = Outcome(source)
-    lint = Lint(Text(source), path, config)
-    texts = [lint.text]
-    history: list[list[Edit]] = []  # the edits of each applied fix, in order
+    return _Session(source, path, config, selected, unsafe).run()
 
-    def original(finding: Finding) -> Finding:
+
+class _Session:
+    """One file's fixing: passes of batches, each batch verified with one re-lint and split
+    in halves when it fails, so a file with many findings costs a few lints, not one per
+    fix."""
+
+    def __init__(self, source: str, path: str, config: Config, selected: tuple[str, ...],
+                 unsafe: bool) -> None:
+        self.path, self.config, self.selected, self.unsafe = path, config, selected, unsafe
+        self.lint = Lint(Text(source), path, config)
+        self.texts = [self.lint.text]
+        self.history: list[Shift] = []  # the edits of each applied batch, in order
+        self.fixed: list[tuple[Finding, str]] = []
+        self.refused: dict[tuple[str, int, int], tuple[Finding, str]] = {}
+        self.lints = 0  # re-lints so far: a hostile file must not take minutes
+
+    def original(self, finding: Finding) -> Finding:
+        """``finding`` of the current text, placed in the source."""
         line, col, msg = finding
-        offset = texts[-1].offset(line, col)
-        for edits in reversed(history):
-            offset = unmap_offset(offset, edits)
-        return (*texts[0].position(offset), msg)
+        offset = self.texts[-1].offset(line, col)
+        for shift in reversed(self.history):
+            offset = shift.unmap(offset)
+        return (*self.texts[0].position(offset), msg)
 
-    fixed: list[tuple[Finding, str]] = []
-    for _pass in range(MAX_PASSES):
-        progress = False
-        refused: list[tuple[Finding, str]] = []
-        plans = plan_fixes(lint, selected, unsafe)
-        for plan in sorted(plans, key=lambda p: p.order, reverse=True):  # bottom up
-            if plan.refusal is not None:
-                refused.append((plan.finding, plan.refusal))
-                continue
-            result = _attempt(lint, plan, path, config)
-            if isinstance(result, str):
-                refused.append((plan.finding, result))
-                continue
-            fixed.append((original(plan.finding), plan.describe))
-            lint, edits = result
-            history.append(edits)
-            texts.append(lint.text)
-            progress = True
-        if not progress:
-            out.refused = sorted((original(f), why) for f, why in refused)
-            break
-    out.fixed = sorted(fixed)
-    out.source = lint.text.text
-    out.remaining = sorted(original(f) for f in lint.findings if _selected(f[2], selected))
-    return out
+    def _refuse(self, plan: Plan, why: str) -> bool:
+        """Remember a refusal of each finding the plan was for (by its place in the
+        source); False if all were known."""
+        new = False
+        for finding in [plan.finding, *plan.fixes]:
+            found = self.original(finding)
+            key = (finding[2][:6], found[0], found[1])
+            if key not in self.refused:
+                self.refused[key] = (found, why)
+                new = True
+        return new
+
+    def run(self) -> Outcome:
+        out = Outcome(self.texts[0].text)
+        for _pass in range(MAX_PASSES):
+            changed = False
+            batch: list[Plan] = []
+            sites: set[object] = set()
+            for plan in sorted(plan_fixes(self.lint, self.selected, self.unsafe),
+                               key=lambda p: p.order):
+                found = self.original(plan.finding)
+                if (plan.code, found[0], found[1]) in self.refused:
+                    continue
+                if plan.refusal is not None:
+                    changed = self._refuse(plan, plan.refusal) or changed
+                elif plan.site not in sites:  # the others on this site: next pass
+                    sites.add(plan.site)
+                    batch.append(plan)
+            changed = self._settle(batch) or changed
+            if not changed:
+                break
+        lint = self.lint
+        out.source = lint.text.text
+        out.fixed = sorted(self.fixed)
+        out.remaining = sorted(self.original(f) for f in lint.findings
+                               if _selected(f[2], self.selected))
+        left = set(out.remaining)
+        out.refused = sorted(v for v in self.refused.values() if v[0] in left)
+        return out
+
+    def _settle(self, batch: list[Plan]) -> bool:
+        """Apply ``batch`` (in source order) if it verifies. When it does not, the fixes
+        the new or remaining findings point at are refused and the rest is tried again;
+        failing that, each half, the lower one first (the upper one's positions stay
+        valid). True if anything changed."""
+        if not batch:
+            return False
+        if self.lints >= MAX_LINTS:
+            changed = False
+            for plan in batch:
+                changed = self._refuse(plan, "not tried: this run's budget of re-lints is "
+                                             "spent (run fix again)") or changed
+            return changed
+        self.lints += 1
+        result = _attempt(self.lint, batch, self.path, self.config)
+        if isinstance(result, tuple):
+            self.fixed.extend((self.original(f), p.describe) for p in batch
+                              for f in dict.fromkeys([p.finding, *p.fixes]))
+            self.lint, edits = result
+            self.history.append(Shift(edits))
+            self.texts.append(self.lint.text)
+            return True
+        if len(batch) == 1:
+            return self._refuse(batch[0], result.reason)
+        if result.blame:
+            for i, why in result.blame.items():
+                self._refuse(batch[i], why)
+            rest = [p for i, p in enumerate(batch) if i not in result.blame]
+            self._settle(rest)
+            return True
+        mid = len(batch) // 2
+        lower = self._settle(batch[mid:])
+        return self._settle(batch[:mid]) or lower
 
 
 def _selected(message: str, selected: tuple[str, ...]) -> bool:
     return not selected or message.startswith(selected)
 
 
-def _attempt(lint: Lint, plan: Plan, path: str, config: Config
-             ) -> tuple[Lint, list[Edit]] | str:
-    """The lint of the text with ``plan`` applied and its edits, or why it is refused."""
+class Failure:
+    """Why a batch of fixes is refused; ``blame``: index in the batch -> why, for the fixes
+    the offending findings point at."""
+
+    def __init__(self, reason: str, blame: dict[int, str] | None = None) -> None:
+        self.reason = reason
+        self.blame = blame or {}
+
+
+def _attempt(lint: Lint, plans: list[Plan], path: str, config: Config
+             ) -> tuple[Lint, list[Edit]] | Failure:
+    """The lint of the text with ``plans`` applied and their edits, or why not."""
     text = lint.text
+    edits: list[Edit] = []
+    spans: list[tuple[int, int]] = []  # each plan's extent in the text
     try:
-        tree = lint.tree
-        edits = plan.edits(text, tree)
+        for plan in plans:
+            mine = plan.edits(text, lint.tree)
+            edits.extend(mine)
+            spans.append((min(e.start for e in mine), max(e.end for e in mine)))
     except ValueError as exc:
-        return f"cannot edit: {exc}"
+        return Failure(f"cannot edit: {exc}")
+    ordered = sorted((e.start, e.end) for e in edits)
+    if any(a[1] > b[0] or a == b for a, b in zip(ordered, ordered[1:])):
+        return Failure("its edits overlap another fix's")
     new = Text(text.apply(edits))
     try:
         after = Lint(new, path, config)
     except (SyntaxError, ValueError):
-        return "the result would not parse"
-    return _verify(lint, after, edits, plan) or (after, edits)
+        return Failure("the result would not parse")
+    return _verify(lint, after, edits, plans, spans) or (after, edits)
 
 
-def _verify(before: Lint, after: Lint, edits: list[Edit], plan: Plan) -> str | None:
-    """None when the fixed findings are gone and nothing new appeared, else why not."""
+def _verify(before: Lint, after: Lint, edits: list[Edit], plans: list[Plan],
+            spans: list[tuple[int, int]]) -> Failure | None:
+    """None when the fixed findings are gone and nothing new appeared, else why not and
+    which plans are to blame (a remaining finding: the plan that was to fix it; a new one:
+    the plan whose edits are nearest)."""
+    shift = Shift(edits)
     mapped = collections.Counter(
-        {(code, map_offset(off, edits)): n for (code, off), n in before.keys().items()})
-    fixed = collections.Counter(
-        (plan.code, map_offset(before.text.offset(line, col), edits))
-        for line, col, _msg in plan.fixes)
-    allowed = mapped - fixed
+        {(code, shift.map(off)): n for (code, off), n in before.keys().items()})
+    owner: dict[tuple[str, int], int] = {}
+    for i, plan in enumerate(plans):
+        for line, col, _msg in plan.fixes:
+            owner[(plan.code, shift.map(before.text.offset(line, col)))] = i
+    allowed = mapped - collections.Counter(owner)
     extra = after.keys() - allowed
     if not extra:
         return None
+    blame: dict[int, str] = {}
+    first = ""
     for line, col, msg in after.findings:
         key = (msg[:6], after.text.offset(line, col))
-        if key in extra:
-            if key in fixed:
-                return "the finding would remain"
-            return f"it would introduce {msg[:6]} on line {line}: {msg[7:]}"
-    return "it would change the findings"  # pragma: no cover - extra is never empty here
+        if key not in extra:
+            continue
+        if key in owner:
+            why, culprit = "the finding would remain", owner[key]
+        else:
+            why = f"it would introduce {msg[:6]} on line {line}: {msg[7:]}"
+            old = shift.unmap(key[1])
+            culprit = min(range(len(plans)), key=lambda i: max(
+                0, spans[i][0] - old, old - spans[i][1]))
+        blame.setdefault(culprit, why)
+        first = first or why
+    return Failure(first or "it would change the findings", blame)
 
 
 # -------------------------------------------------------------------- the command
@@ -200,7 +293,7 @@ def run_fix(args: argparse.Namespace, config: Config) -> int:
     remaining = 0
     status_error = False
     for path in expand(args.paths):
-        shown = "stdin" if path == "-" else path
+        shown = "stdin" if path == "-" else os.path.normpath(path)
         try:
             source = read_source(path)
             out = fix_text(source, shown, config, selected, args.unsafe_fixes)

@@ -41,14 +41,16 @@ class Plan:
 
     def __init__(self, finding: Finding, order: int, describe: str = "",
                  editor: Editor | None = None, refusal: str | None = None,
-                 fixes: list[Finding] | None = None) -> None:
+                 fixes: list[Finding] | None = None, site: object = None) -> None:
         self.finding = finding
+        self.site = site  # what it edits (a call, a statement): one fix per site per pass
         self.code = finding[2][:6]
         self.order = order
         self.describe = describe
         self.editor = editor
         self.refusal = refusal
         self.fixes = fixes if fixes is not None else [finding]
+        self.names: list[str] = []  # ASC201: the keyword it deletes
 
     def edits(self, text: Text, tree: ast.Module) -> list[Edit]:
         assert self.editor is not None
@@ -61,15 +63,20 @@ def _dotted(node: ast.AST) -> bool:
     return isinstance(node, ast.Name)
 
 
+_INDEX: list[tuple[ast.Module, dict[tuple[int, int, int, int], ast.Call]]] = []
+
+
 def _find_call(tree: ast.Module, key: tuple[int, int, int, int]) -> ast.Call:
     """The call of the current tree that starts where the planned one did (edits below it
-    never move it); its callee ends at the same place."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and (
-                node.lineno, node.col_offset, node.func.end_lineno,
-                node.func.end_col_offset) == key:
-            return node
-    raise ValueError("the call moved")
+    never move it); its callee ends at the same place. (One index per tree: a batch asks
+    for thousands.)"""
+    if not _INDEX or _INDEX[0][0] is not tree:
+        _INDEX[:] = [(tree, {_call_key(n): n for n in ast.walk(tree)
+                             if isinstance(n, ast.Call)})]
+    found = _INDEX[0][1].get(key)
+    if found is None:
+        raise ValueError("the call moved")
+    return found
 
 
 def _call_key(call: ast.Call) -> tuple[int, int, int, int]:
@@ -107,6 +114,7 @@ def plan_fixes(lint: Lint, selected: tuple[str, ...], unsafe: bool) -> list[Plan
             plans.append(_wrap(finding, order, node, ctx))
         elif code == "ASC303":
             plans.append(_rebind(finding, order, node, lint.tree, unsafe))
+    plans = _grouped(plans)
     for call_id, found in collisions.items():
         ctx = contexts[call_id]
         found = [(n, f) for n, f in found if (f[0], f[1], "ASC401") not in done]
@@ -115,6 +123,39 @@ def plan_fixes(lint: Lint, selected: tuple[str, ...], unsafe: bool) -> list[Plan
         done.update((f[0], f[1], "ASC401") for _n, f in found)
         plans.append(_positionals(found, ctx, calls, real, lint))
     return plans
+
+
+def _grouped(plans: list[Plan]) -> list[Plan]:
+    """The ASC201 deletions of one call as one plan (one edit of its argument list), so a
+    call with many redundant keywords is fixed in one pass."""
+    by_site: dict[object, list[Plan]] = {}
+    out = []
+    for plan in plans:
+        if plan.code == "ASC201" and plan.refusal is None:
+            by_site.setdefault(plan.site, []).append(plan)
+        else:
+            out.append(plan)
+    for group in by_site.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        group.sort(key=lambda p: p.order)
+        editors = [p.names for p in group]
+        key = group[0].site
+
+        def editor(text: Text, tree: ast.Module, names: list[str] = sum(editors, []),
+                   key: Any = key) -> list[Edit]:  # (defaults: bound per group)
+            current = _find_call(tree, key)
+            items = CallItems(text, current)
+            kws = [k for k in current.keywords if k.arg in names]
+            if len(kws) != len(names):
+                raise ValueError("a keyword was not found")
+            return items.delete([items.index(k) for k in kws])
+
+        out.append(Plan(group[0].finding, group[0].order,
+                        "; ".join(p.describe for p in group), editor,
+                        fixes=[p.finding for p in group], site=key))
+    return out
 
 
 # -------------------------------------------------------------------- ASC201
@@ -140,7 +181,9 @@ def _redundant(finding: Finding, order: int, kw: ast.keyword, ctx: CallContext,
             raise ValueError(f"keyword {name} not found")
         return items.delete([items.index(kws[0])])
 
-    return Plan(finding, order, f"removed {name}={show(kw.value, 40)}", editor)
+    plan = Plan(finding, order, f"removed {name}={show(kw.value, 40)}", editor, site=key)
+    plan.names = [name]
+    return plan
 
 
 # -------------------------------------------------------------------- ASC401
@@ -205,7 +248,7 @@ def _positionals(found: list[tuple[ast.expr, Finding]], ctx: CallContext,
                   for i, p in actions if p is not None]
         return edits
 
-    return Plan(finding, order, describe, editor, fixes=fixes)
+    return Plan(finding, order, describe, editor, fixes=fixes, site=key)
 
 
 # -------------------------------------------------------------------- ASC403
@@ -223,7 +266,7 @@ def _wrap(finding: Finding, order: int, node: ast.expr, ctx: Any) -> Plan:
         current = _find_call(tree, key)
         return CallItems(text, current).wrap(0, "[", "]")
 
-    return Plan(finding, order, f"{show(node)} -> [{show(node)}]", editor)
+    return Plan(finding, order, f"{show(node)} -> [{show(node)}]", editor, site=key)
 
 
 # -------------------------------------------------------------------- ASC303
@@ -252,7 +295,7 @@ def _rebind(finding: Finding, order: int, call: ast.Call, tree: ast.Module,
         at = text.offset(line, col)
         return [Edit(at, at, f"{name} = ")]
 
-    return Plan(finding, order, f"{name} = {show(call, 60)}", editor)
+    return Plan(finding, order, f"{name} = {show(call, 60)}", editor, site=(line, col))
 
 
 def _path_to(tree: ast.Module, target: ast.AST) -> list[ast.AST]:
