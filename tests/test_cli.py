@@ -454,3 +454,21 @@ def test_fix_many_redundant_keywords_in_several_calls():
     out = fix_text(HEAD + body, "case.py", Config())
     assert out.source == HEAD + body.replace(", 3, padding='SAME', rate=1)", ", 3)")
     assert len(out.fixed) == 6 and out.refused == [] and out.remaining == []
+
+
+def test_fix_either_of_imports():
+    """slim bound by a try/except: the findings every world has are fixed."""
+    source = textwrap.dedent('''\
+        try:
+            import tf_slim as slim
+        except ImportError:
+            import tensorflow.contrib.slim as slim
+
+
+        def f(x):
+            with slim.arg_scope([slim.conv2d], padding='SAME', stride=1):
+                return slim.conv2d(x, 8, 3, 2, padding='SAME')
+        ''')
+    out = fix_text(source, "w.py", Config())
+    assert out.source == source.replace("3, 2, padding='SAME')", "3, stride=2)")
+    assert sorted(f[2][:6] for f, _what in out.fixed) == ["ASC201", "ASC401"]
