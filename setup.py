@@ -26,6 +26,8 @@ setup(
     },
     entry_points={
         "flake8.extension": ["ASC = flake8_argscope:ArgScopeChecker"],
+        "console_scripts": ["flake8-argscope = flake8_argscope.cli:main"],
+        "pylsp": ["argscope = flake8_argscope.pylsp_plugin"],
     },
     classifiers=[
         "Framework :: Flake8",

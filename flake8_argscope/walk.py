@@ -29,6 +29,7 @@ from flake8_argscope.syntax import final_name
 from flake8_argscope.worlds import worlds_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from flake8_argscope.checker import Config
@@ -148,6 +149,9 @@ def _held(resolver: Resolver, stmt: ast.Assign, frame: Frame) -> bool:
 
 class Walker:
     """One walk over one file (in one world): scopes per statement, rules at each hook."""
+
+    # None when linting; `explain` gets the CallContext of every op call, scoped or not
+    observer: Callable[[CallContext], None] | None = None
 
     def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
                  source: str | None = None, world: World | None = None) -> None:
@@ -386,7 +390,8 @@ class Walker:
         if kind is _RESOLVE:
             return False
         if kind is _META_LIBRARY and func.attr in META_OPS:
-            return not scopes.active()  # slim.repeat / slim.stack (not tf.stack)
+            # slim.repeat / slim.stack (not tf.stack)
+            return not scopes.active() and self.observer is None
         return not scopes.names_listed(func.attr)
 
     def _root_kind(self, name: str) -> str:
@@ -415,7 +420,8 @@ class Walker:
                 self.bare_calls.add((id(block), func.attr))  # type: ignore[attr-defined]
             elif t is ast.Name:
                 self.bare_calls.add((id(block), func.id))  # type: ignore[attr-defined]
-            return
+            if self.observer is None:
+                return
         func = call.func
         if type(func) is ast.Attribute and self._uninteresting(func, scopes):
             return
@@ -439,9 +445,12 @@ class Walker:
         else:
             op = None
         if op is None:
-            meta = meta_op_name(target) if active else ""
-            if meta:
-                self._forwarded(call, meta, frame, scopes, shadow)
+            meta = meta_op_name(target) if active or self.observer is not None else ""
+            if meta:  # slim.repeat / slim.stack: the rules judge the layer calls they make
+                found = forwarded(call, meta)
+                layer = self.resolver.target_of(found[0], frame, shadow) if found else None
+                for inner in found[1] if found else ():
+                    self._judge(inner, layer, frame, scopes, shadow)
             elif active and isinstance(target, PlainFunc) and self._judge(
                     call, target, frame, scopes, shadow):
                 return  # a project function forwarding its arguments to an op
@@ -455,22 +464,15 @@ class Walker:
             elif TENSORPACK not in scopes and not scopes.names_listed(final_name(func)):
                 return  # a plain function named like no listed op: no look-alike (ASC302)
         entry = scopes.entry_for(op) if op is not None else None
-        if active:  # every call-site rule needs something a scope supplies
-            self._apply(self._call_rules, CallContext(
-                self, call, target, op, entry, scopes, frame, shadow, bound, partial))
+        if active or self.observer is not None:  # call-site rules need an active scope
+            ctx = CallContext(self, call, target, op, entry, scopes, frame, shadow, bound,
+                              partial)
+            if active:
+                self._apply(self._call_rules, ctx)
+            if self.observer is not None and op is not None:
+                self.observer(ctx)
         if op is not None and entry is not None and partial is None:
             self.sites.append(CallSite(block, op, call, frame, entry))
-
-    def _forwarded(self, call: ast.Call, name: str, frame: Frame, scopes: Scopes,
-                   shadow: frozenset[str]) -> None:
-        """slim.repeat / slim.stack: the rules judge the layer calls they make."""
-        found = forwarded(call, name)
-        if found is None:
-            return
-        layer, calls = found
-        target = self.resolver.target_of(layer, frame, shadow)
-        for inner in calls:
-            self._judge(inner, target, frame, scopes, shadow)
 
     def _judge(self, call: ast.Call, target: Target, frame: Frame, scopes: Scopes,
                shadow: frozenset[str], depth: int = 3) -> bool:
@@ -485,6 +487,9 @@ class Walker:
             fframe = sym.frame.resolver.frame_for(sym.node, sym.frame)
             return self._judge(inner, sym.frame.resolver.target_of(inner.func, fframe), frame,
                                scopes, shadow, depth - 1)
-        self._apply(self._call_rules, CallContext(
-            self, call, target, op, scopes.entry_for(op), scopes, frame, shadow, bound, partial))
+        ctx = CallContext(self, call, target, op, scopes.entry_for(op), scopes, frame, shadow,
+                          bound, partial)
+        self._apply(self._call_rules if scopes.active() else (), ctx)
+        if self.observer is not None:
+            self.observer(ctx)
         return True

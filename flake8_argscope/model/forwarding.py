@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from flake8_argscope.symbols import LocalDef
 
 META_OPS = frozenset({"repeat", "stack"})
+# both set ``kwargs['scope'] = scope + '_' + str(i + 1)`` before each layer call
+# (tf_slim/layers/layers.py:2647, :3074): the layer always receives ``scope``
+LAYER_KEYWORDS = ("scope",)
 _LIBRARIES = ("tf_slim.", "tensorflow.contrib.")
 _OWN = frozenset({"inputs", "repetitions", "layer", "stack_args"})
 
