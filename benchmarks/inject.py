@@ -84,6 +84,7 @@ class Names:
         self.star: list[str] = []
         self.local_ops: dict[str, ast.FunctionDef] = {}
         assigns = []
+        other = set()  # names also bound to something else: what they hold is not known
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for a in node.names:
@@ -103,17 +104,38 @@ class Names:
                 src = _dotted(node.value)
                 if src is not None:
                     assigns.append((node.targets[0].id, src))
+                else:
+                    other.add(node.targets[0].id)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.withitem,
+                                   ast.comprehension, ast.NamedExpr)):
+                target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
+                if target is not None:
+                    other.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(node, ast.Assign):
+                other.update(n.id for t in node.targets for n in ast.walk(t)
+                             if isinstance(n, ast.Name))
             elif isinstance(node, ast.FunctionDef) and any(
                     (_dotted(d) or "").endswith("add_arg_scope") for d in node.decorator_list):
                 self.local_ops[node.name] = node
         for _ in range(3):  # slim = tf.contrib.slim; conv = slim.conv2d
             for name, src in assigns:
                 self.bound[name] |= self.expand(src)
+        for name in other:  # conv_op = partial(...) in one branch, slim.conv2d in the other
+            self.bound[name] = {f"?{name}"}
 
     def expand(self, dotted: str) -> set[str]:
         root, _, rest = dotted.partition(".")
         heads = self.bound.get(root) or {f"{m}.{root}" for m in self.star} or {root}
         return {f"{h}.{rest}" if rest else h for h in heads if h != dotted}
+
+    def api(self, func: ast.expr) -> str:
+        """``library`` when the scope function is tf_slim's, contrib's or tensorpack's."""
+        from flake8_argscope.known import Api, lookup, normalise
+
+        dotted = _dotted(func)
+        paths = (self.expand(dotted) or {dotted}) if dotted else set()
+        facts = [lookup(normalise(p)) for p in paths]
+        return "library" if facts and all(isinstance(f, Api) for f in facts) else "other"
 
     def ops(self, func: ast.expr):
         """(identity, [Op...]) of a callee or list item; Ops empty when unknown."""
@@ -150,8 +172,9 @@ class Site:
     text: str
     kw: str
     op: str
-    origin: str  # library / project / unresolved
+    origin: str  # the op: library / project / unresolved
     scope_line: int
+    api: str = "library"  # the arg_scope function: library (tf_slim, contrib, tensorpack) / other
 
 
 @dataclass
@@ -159,6 +182,7 @@ class Scope:
     line: int
     ops: dict | None  # identity -> [Op...]; None: unknown (a dict, a factory, a name)
     kwargs: dict | None  # k -> value node; None: has **kw
+    api: str = "other"
 
 
 def _bound_names(fn: ast.AST) -> set[str]:
@@ -206,7 +230,20 @@ def _scope_of(item: ast.withitem, names: Names) -> Scope | None:
     ops = dict(names.ops(e) for e in items)
     kwargs = None if any(k.arg is None for k in expr.keywords) else {
         k.arg: k.value for k in expr.keywords}
-    return Scope(expr.lineno, ops, kwargs)
+    return Scope(expr.lineno, ops, kwargs, names.api(expr.func))
+
+
+def _name_shift(call: ast.Call, ops: list) -> int | None:
+    """How many leading positionals never reach the op: tensorpack's layer name (registry.py:
+    always the first with use_scope=True, else only when it is a str); None: cannot tell."""
+    if not ops or ops[0].registry != "tensorpack" or not call.args:
+        return 0
+    if all(op.use_scope is True for op in ops):
+        return 1
+    first = call.args[0]
+    if isinstance(first, ast.Constant):
+        return int(isinstance(first.value, str))
+    return None
 
 
 class _Finder:
@@ -259,16 +296,14 @@ class _Finder:
                 done.add(kw)
                 inner_unknown = any(s.ops is None or (ident in s.ops and s.kwargs is None)
                                     for s in stack[depth + 1:])
-                self._sites(call, ops, ident, kw, value, scope.line, inner_unknown)
+                self._sites(call, ops, ident, kw, value, scope, inner_unknown)
 
-    def _sites(self, call, ops, ident, kw, value, scope_line, inner_unknown) -> None:
+    def _sites(self, call, ops, ident, kw, value, scope, inner_unknown) -> None:
         origin = ("project" if ident.startswith("local:") else
                   "library" if ops else "unresolved")
         op_name = ast.unparse(call.func)
         npos = len(call.args)
-        name_shift = int(bool(ops) and ops[0].registry == "tensorpack" and npos > 0
-                         and isinstance(call.args[0], ast.Constant)
-                         and isinstance(call.args[0].value, str))
+        name_shift = _name_shift(call, ops)
         indexes = {op.params.index(kw) if kw in op.params else -1 for op in ops}
         text = ast.unparse(value)
         if "\n" in text:
@@ -276,19 +311,19 @@ class _Finder:
         # ASC201: the call must not bind kw positionally either
         if (kw not in self.exempt and not inner_unknown and _plain_value(value, self.rebound)
                 and not any(op.rejects(kw) for op in ops)
-                and all(i < 0 or npos - name_shift <= i for i in indexes)):
+                and all(i < 0 or npos - (name_shift or 0) <= i for i in indexes)):
             line, col = self._kw_position(call)
             sep = ", " if call.args or call.keywords else ""
             self.sites.append(Site("ASC201", line, col, f"{sep}{kw}={text}", kw, op_name,
-                                   origin, scope_line))
+                                   origin, scope.line, scope.api))
         # ASC401: a positional landing on kw (every candidate signature agrees)
-        if (ops and len(indexes) == 1 and -1 not in indexes
+        if (ops and len(indexes) == 1 and -1 not in indexes and name_shift is not None
                 and not any(op.varargs for op in ops)
-                and not any(op.tflayer and kw in op.positional_override for op in ops)
+                and not any(op.tflayer for op in ops)
                 and npos - name_shift == next(iter(indexes))):
             line, col, text2 = self._pos_position(call, text)
             self.sites.append(Site("ASC401", line, col, text2, kw, op_name, origin,
-                                   scope_line))
+                                   scope.line, scope.api))
 
     def _kw_position(self, call: ast.Call) -> tuple[int, int]:
         parts = [*call.args, *call.keywords]
@@ -443,12 +478,18 @@ def report(results: list[Result], seconds: float, out=None, show=200) -> None:
         by_origin[(r.site.code, r.site.origin)][1] += r.found
     for (code, origin), (n, f) in sorted(by_origin.items()):
         print(f"  {code} op {origin:10}: {f}/{n} = {f / n:.3f}", file=out)
+    by_api = defaultdict(lambda: [0, 0])
+    for r in results:
+        by_api[(r.site.code, r.site.api)][0] += 1
+        by_api[(r.site.code, r.site.api)][1] += r.found
+    for (code, api), (n, f) in sorted(by_api.items()):
+        print(f"  {code} arg_scope {api:8}: {f}/{n} = {f / n:.3f}", file=out)
     missed = [r for r in results if not r.found]
     print(f"\nmissed: {len(missed)}", file=out)
     for r in missed[:show]:
         s = r.site
         print(f"  {r.corpus}/{r.file}:{s.line} {s.code} {s.op}(...{s.text!r}) "
-              f"[{s.origin}; scope line {s.scope_line}]"
+              f"[op {s.origin}; {s.api} arg_scope on line {s.scope_line}]"
               f"{' INTERNAL-ERROR' if r.internal_error else ''}", file=out)
     extra = [r for r in results if r.extra]
     print(f"\nother new findings (potential false positives): {len(extra)}", file=out)

@@ -91,5 +91,5 @@ def test_a_miss_is_reported(tmp_path, capsys):
         "        return conv(x)\n")
     assert inject.main(["--corpus", "fx", "--repos-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "fx/m.py:6 ASC201 conv(...', rate=2')" in out
+    assert "fx/m.py:6 ASC201 conv(...', rate=2') [op unresolved; other arg_scope on line 5]" in out
     assert "missed: 1" in out
