@@ -67,7 +67,28 @@ TRIGGER = ("arg_scope", "argscope")
 # what the file's names stand for (enough to read signatures from the tables)
 
 
-def _dotted(node: ast.expr) -> str | None:
+_MODULES: dict = {}
+
+
+def _module_names(module: str, path: Path, root: Path):
+    """Names of a project module found below the corpus root or an ancestor of ``path``."""
+    rel = Path(*module.split("."))
+    bases = [p for p in path.parents if p == root or root in p.parents]
+    for base in bases:
+        for candidate in (base / rel.with_suffix(".py"), base / rel / "__init__.py"):
+            if candidate.is_file():
+                if candidate not in _MODULES:
+                    try:
+                        tree = ast.parse(candidate.read_text(encoding="utf-8"))
+                        _MODULES[candidate] = None  # cycles
+                        _MODULES[candidate] = Names(tree, candidate, root)
+                    except (SyntaxError, ValueError, OSError, UnicodeDecodeError):
+                        _MODULES[candidate] = None
+                return _MODULES[candidate]
+    return None
+
+
+def _dotted(node: ast.expr | None) -> str | None:
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -82,7 +103,11 @@ class Names:
     """Module-wide bindings of names to dotted library paths (every binding kept: a name
     bound in a try and in its except has two candidates) and ``@add_arg_scope`` defs."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, path: Path | None = None,
+                 root: Path | None = None) -> None:
+        self.path, self.root = path, root
+        self.defs = {n.name: n for n in tree.body
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self.bound: dict[str, set[str]] = defaultdict(set)
         self.star: list[str] = []
         self.local_ops: dict[str, ast.FunctionDef] = {}
@@ -130,6 +155,29 @@ class Names:
         root, _, rest = dotted.partition(".")
         heads = self.bound.get(root) or {f"{m}.{root}" for m in self.star} or {root}
         return {f"{h}.{rest}" if rest else h for h in heads if h != dotted}
+
+    def factory(self, func: ast.expr, depth: int = 0):
+        """(def, Names of its module) of a project function, here or in a module found below
+        the corpus root by its dotted name; None when not found."""
+        dotted = _dotted(func)
+        if dotted is None or depth > 3:
+            return None
+        if dotted in self.defs and dotted not in self.bound:
+            return self.defs[dotted], self
+        if self.path is None or self.root is None:
+            return None
+        for full in sorted(self.expand(dotted) or {dotted}):
+            module, _, attr = full.rpartition(".")
+            other = _module_names(module, self.path, self.root) if module else None
+            if other is None:
+                continue
+            found = other.factory(ast.Name(attr), depth + 1)
+            for alias in sorted(other.bound.get(attr, ())):  # a re-export: f = mod.g
+                if found is None and not alias.startswith("?"):
+                    found = other.factory(ast.parse(alias, mode="eval").body, depth + 1)
+            if found is not None:
+                return found
+        return None
 
     def api(self, func: ast.expr) -> str:
         """``library`` when the scope function is tf_slim's, contrib's or tensorpack's."""
@@ -187,6 +235,7 @@ class Scope:
     ops: dict | None  # identity -> [Op...]; None: unknown (a dict, a factory, a name)
     kwargs: dict | None  # k -> value node; None: has **kw
     api: str = "other"
+    factory: bool = False  # read from a project function's body: only literals for ASC201
 
 
 def _bound_names(fn: ast.AST) -> set[str]:
@@ -203,7 +252,15 @@ def _bound_names(fn: ast.AST) -> set[str]:
     return out
 
 
-def _plain_value(value: ast.expr, rebound: set[str]) -> bool:
+class _Everything:
+    def __contains__(self, _: object) -> bool:
+        return True
+
+
+_ALL = _Everything()
+
+
+def _plain_value(value: ast.expr, rebound) -> bool:
     try:
         ast.literal_eval(value)
         return True
@@ -211,6 +268,78 @@ def _plain_value(value: ast.expr, rebound: set[str]) -> bool:
         pass
     dotted = _dotted(value)
     return dotted is not None and dotted.split(".")[0] not in rebound
+
+
+def _enclosing_withs(fn: ast.AST, target: ast.AST) -> list | None:
+    """The with statements of ``fn`` (not of nested defs) that enclose ``target``, outermost
+    first; None when target is in a nested def."""
+    def walk(node, chain):
+        for child in ast.iter_child_nodes(node):
+            if child is target:
+                return chain
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                  ast.ClassDef)):
+                continue
+            found = walk(child, chain + [child] if isinstance(child, ast.With) else chain)
+            if found is not None:
+                return found
+        return None
+    return walk(fn, [])
+
+
+def _factory_scopes(call: ast.Call, names: Names, wants_cm: bool, line: int):
+    """Scopes a project factory enters: ``arg_scope(f())`` where f returns the ``as`` name
+    of its innermost arg_scope with, or ``with f():`` where f returns ``arg_scope(...)`` or
+    is a generator yielding inside them. None when the shape is not one of these."""
+    found = names.factory(call.func)
+    if found is None:
+        return None
+    fn, fnames = found
+    exits = [n for n in ast.walk(fn) if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom))]
+    if len(exits) != 1 or (call.args and any(isinstance(a, ast.Starred) for a in call.args)):
+        return None
+    chain = _enclosing_withs(fn, exits[0]) if isinstance(exits[0], ast.Return) else None
+    if isinstance(exits[0], ast.Yield):  # an Expr(Yield) statement
+        stmt = next((n for n in ast.walk(fn) if isinstance(n, ast.Expr)
+                     and n.value is exits[0]), None)
+        chain = _enclosing_withs(fn, stmt) if stmt is not None else None
+    if chain is None:
+        return None
+    value = exits[0].value
+    items = [item for w in chain for item in w.items]
+    if wants_cm and isinstance(exits[0], ast.Return):
+        if not (isinstance(value, ast.Call)
+                and (_dotted(value.func) or "").rsplit(".", 1)[-1] == "arg_scope"):
+            return None
+        items.append(ast.withitem(value, None))
+    elif not wants_cm and not (chain and isinstance(value, ast.Name) and any(
+            isinstance(i.optional_vars, ast.Name) and i.optional_vars.id == value.id
+            for i in chain[-1].items)):
+        return None
+    out = []
+    for item in items:
+        for scope in _scopes_of(item, fnames):
+            out.append(Scope(line, scope.ops, scope.kwargs, "factory", True))
+    return out
+
+
+def _scopes_of(item: ast.withitem, names: Names) -> list:
+    expr = item.context_expr
+    if isinstance(expr, ast.Call):
+        callee = _dotted(expr.func) or ""
+        if callee.rsplit(".", 1)[-1] in SCOPE_NAMES:
+            first = expr.args[0] if expr.args else None
+            if isinstance(first, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+                got = _factory_scopes(first, names, False, expr.lineno)
+                if got is not None:
+                    return got
+        elif "scope" in callee.rsplit(".", 1)[-1].lower() and \
+                callee.rsplit(".", 1)[-1] not in PLAIN_CMS:
+            got = _factory_scopes(expr, names, True, expr.lineno)
+            if got is not None:
+                return got
+    scope = _scope_of(item, names)
+    return [] if scope is None else [scope]
 
 
 def _scope_of(item: ast.withitem, names: Names) -> Scope | None:
@@ -272,8 +401,7 @@ class _Finder:
             inner = list(stack)
             for item in node.items:
                 self._visit(item.context_expr, inner)
-                scope = _scope_of(item, self.names)
-                if scope is not None:
+                for scope in _scopes_of(item, self.names):
                     inner.append(scope)
                     if scope.ops is None:
                         SKIPPED["(per with) scope whose ops or keys are unknown: no sites"] += 1
@@ -321,6 +449,8 @@ class _Finder:
                "a scope nested closer may set it" if inner_unknown else
                "value neither literal nor unrebound dotted name"
                if not _plain_value(value, self.rebound) else
+               "value from a factory's body is not a literal"
+               if scope.factory and not _plain_value(value, _ALL) else
                "op has no such parameter" if any(op.rejects(kw) for op in ops) else
                "call binds it positionally"
                if not all(i < 0 or npos - (name_shift or 0) <= i for i in indexes) else None)
@@ -364,8 +494,9 @@ class _Finder:
             line, col = line + 1, 0
 
 
-def find_sites(tree: ast.Module, lines: list[str], exempt=frozenset({"is_training"})):
-    names = Names(tree)
+def find_sites(tree: ast.Module, lines: list[str], exempt=frozenset({"is_training"}),
+               path: Path | None = None, root: Path | None = None):
+    names = Names(tree, path, root)
     sites = _Finder(names, tree, lines, exempt).run()
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -425,7 +556,7 @@ def run_file(corpus: str, path: Path, root: Path, max_sites: int | None, seed: i
     except (SyntaxError, ValueError):
         return []
     lines = source.splitlines(keepends=True)
-    sites = find_sites(tree, lines)
+    sites = find_sites(tree, lines, path=path, root=root)
     rel = str(path.relative_to(root))
     if max_sites is not None and len(sites) > max_sites:
         rng = random.Random(seed * 1_000_003 + zlib.crc32(rel.encode()))

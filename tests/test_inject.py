@@ -1,5 +1,5 @@
 """benchmarks/inject.py: the injector finds the right sites, mutates them in place, and
-counts what the plugin reports (a fixture in our own words, three functions)."""
+counts what the plugin reports (a fixture in our own words, five functions)."""
 
 import ast
 import sys
@@ -34,6 +34,16 @@ def deferred(net):
         def later(x):
             return slim.conv2d(x, 4, [1, 1])
     return later(net)
+
+
+def defaults(weight_decay=0.1):
+    with slim.arg_scope([slim.conv2d], stride=1, padding='SAME') as sc:
+        return sc
+
+
+def body(net):
+    with slim.arg_scope(defaults()):
+        return slim.conv2d(net, 8, [3, 3])
 '''
 
 
@@ -46,14 +56,17 @@ def test_sites_are_the_true_bugs_only():
     # line 6: padding and stride may be repeated, and a 4th positional lands on stride;
     # line 7 passes both keys; max_pool2d is not listed; line 16: `size` is rebound inside
     # the with (no ASC201) but a 3rd positional lands on kernel_size; the nested def's call
-    # runs later, outside the scope
+    # runs later, outside the scope; line 34: the scope comes from a factory's body
     _, sites = _sites()
     got = [(s.code, s.line, s.text) for s in sites]
     assert sorted(got) == [
         ("ASC201", 6, ", padding='SAME'"),
         ("ASC201", 6, ", stride=1"),
+        ("ASC201", 34, ", padding='SAME'"),
+        ("ASC201", 34, ", stride=1"),
         ("ASC401", 6, ", 1"),
         ("ASC401", 16, ", size"),
+        ("ASC401", 34, ", 1"),
     ]
 
 
@@ -73,7 +86,7 @@ def test_mutation_stays_on_its_line_and_parses():
 def test_run_file_counts_the_plugin_findings(tmp_path):
     (tmp_path / "nets.py").write_text(FIXTURE)
     results = inject.run_file("fx", tmp_path / "nets.py", tmp_path, None, 0)
-    assert len(results) == 4
+    assert len(results) == 7
     assert all(r.found and not r.extra and not r.internal_error for r in results)
     sampled = inject.run_file("fx", tmp_path / "nets.py", tmp_path, 2, 0)
     again = inject.run_file("fx", tmp_path / "nets.py", tmp_path, 2, 0)
