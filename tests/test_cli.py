@@ -355,6 +355,15 @@ def f(x):
     with slim.arg_scope([slim.conv2d], stride=1):
         return slim.stack(x, slim.conv2d, [(32, [3, 3], 2), (64, [3, 3])])
 ''', False, "inside a slim.stack element"),
+    ("asc401-through-a-forwarder", '''\
+def block(x, scale, *args, **kwargs):
+    return x + scale * slim.conv2d(x, *args, **kwargs)
+
+
+def f(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return block(x, 0.1, 32, [3, 3], 2)
+''', False, "passed on through a project function's *args"),
     ("asc403-not-a-name", '''\
 def f(x):
     with slim.arg_scope({slim.conv2d}, padding='SAME'):

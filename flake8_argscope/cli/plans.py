@@ -210,6 +210,8 @@ def _positionals(found: list[tuple[ast.expr, Finding]], ctx: CallContext,
         if getattr(call.func, "attr", getattr(call.func, "id", "")) == "stack":
             return refuse("inside a slim.stack element: a keyword would reach every layer "
                           "call")
+        if len(call.args) < 3 or synthetic.func is not call.args[2]:
+            return refuse("passed on through a project function's *args: not rewritten")
         shift = 2  # repeat(inputs, repetitions, layer, *args): args[0] is inputs
     if op.tflayer or op.registry == TENSORPACK and op.positional_override:
         return refuse("the layer converts positional arguments itself")
