@@ -143,6 +143,17 @@ def import_root(path: str) -> str | None:
     return None
 
 
+def _packages_above(path: str, root: str) -> list[str]:
+    """The package directories from ``path``'s own up to (not including) ``root``, the
+    innermost last: later in the search than the roots Python would start from."""
+    out: list[str] = []
+    directory = os.path.dirname(os.path.abspath(path))
+    while directory != root and directory.startswith(root) and len(out) < 8:
+        out.append(directory)
+        directory = os.path.dirname(directory)
+    return out[::-1]
+
+
 def module_name(path: str, root: str) -> tuple[str, bool] | None:
     """Dotted name of ``path`` below ``root`` and whether it is a package ``__init__``."""
     rel = os.path.relpath(os.path.abspath(path), root)
@@ -241,12 +252,17 @@ class Project:
         if config is not _Generation.config or _Generation.stale:
             _start_generation(config)
         roots = []
+        packages = []
         if filename and filename not in ("stdin", "-"):
             root = import_root(filename)
             if root:
                 roots.append(root)
+                packages = _packages_above(filename, root)
         roots.append(os.getcwd())
         roots.extend(os.path.abspath(r) for r in config.import_roots)
+        # last: the packages between the file and its root, for code run with one of them on
+        # sys.path (tensorflow/models research/slim: `from nets import i3d_utils`)
+        roots.extend(packages)
         self.roots = tuple(dict.fromkeys(roots))
         self.config = config
         self.filename = filename
