@@ -15,6 +15,13 @@ Two measures, on the same files (default: tf-slim 1.1.0, fetched by fetch_corpor
   percent; this one does not.
 
     python benchmarks/bench_pylint.py [--pairs 5] [--only whole|attribution] [NAME ...]
+
+Repeatable instruction counts (a pylint run under callgrind is ~20x slower; a sample of the
+files keeps it to minutes): ``valgrind --tool=callgrind python -c "from pylint import
+run_pylint; run_pylint()" [--load-plugins=flake8_argscope.pylint] --rcfile=EMPTY
+--persistent=n --exit-zero -j1 FILES``, once per side. On every 3rd tf-slim file the
+plugin's extra instructions were 61 % the second ``ast`` parse of each Slim file, 8 % the
+collector, the rest the analysis.
 """
 
 from __future__ import annotations
