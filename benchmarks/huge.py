@@ -57,7 +57,7 @@ def whole_runs(files: dict[str, Path], repeats: int, with_venv: str | None) -> i
     cwd = Path(tempfile.mkdtemp(prefix="huge-"))
     with_, without = prepare_sides("venv", cwd)
     if with_venv:  # another build of the plugin (e.g. a release) in a copy of the venv
-        with_.flake8 = [str(Path(with_venv) / "bin" / "python"), "-m", "flake8"]
+        with_.flake8 = [str(Path(with_venv).resolve() / "bin" / "python"), "-m", "flake8"]
     runs: dict[tuple[str, str], list] = {}
     for variant, path in files.items():
         for side in (with_, without):  # warm-up: .pyc files, page cache
