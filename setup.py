@@ -14,8 +14,20 @@ setup(
     packages=find_packages(include=["flake8_argscope", "flake8_argscope.*"]),
     python_requires=">=3.9",
     install_requires=["flake8>=6"],
+    extras_require={
+        # the pylint front end (flake8_argscope.pylint); flake8's path never imports these.
+        # pylint 4 / astroid 4 need Python >= 3.10; 3.x is the last line for 3.9.
+        "pylint": [
+            "pylint>=3.0,<4; python_version < '3.10'",
+            "astroid>=3.0,<4; python_version < '3.10'",
+            "pylint>=3.0,<5; python_version >= '3.10'",
+            "astroid>=3.0,<5; python_version >= '3.10'",
+        ],
+    },
     entry_points={
         "flake8.extension": ["ASC = flake8_argscope:ArgScopeChecker"],
+        "console_scripts": ["flake8-argscope = flake8_argscope.cli:main"],
+        "pylsp": ["argscope = flake8_argscope.pylsp_plugin"],
     },
     classifiers=[
         "Framework :: Flake8",

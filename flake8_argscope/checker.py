@@ -1,11 +1,13 @@
-"""flake8 glue: options, the selection and trigger gates, error isolation."""
+"""flake8 glue: options, the selection and trigger gates, error isolation (the last two
+shared with the pylint front end, pylint.py)."""
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 import traceback
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flake8_argscope import __version__ as _version
 from flake8_argscope import options as _options
@@ -14,7 +16,7 @@ from flake8_argscope.rules import CODES
 if TYPE_CHECKING:
     import argparse
     import ast
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from flake8.options.manager import OptionManager
 
@@ -23,6 +25,24 @@ if TYPE_CHECKING:
 # Text a file must contain before any work is done (most files of a repo have none).
 TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
 _DEFAULT_TRIGGER = re.compile("|".join(TRIGGERS))
+
+# The options, as the pylint front end (pylint.py) declares them: name, kind ("int", "csv": a
+# comma-separated list, "flag"), default, help. flake8's declarations and the checks of the
+# values are in options.py; tests/test_pylint*.py keep the two lists of names equal.
+OPTIONS: tuple[tuple[str, str, Any, str], ...] = (
+    ("argscope-min-repeats", "int", 3,
+     "ASC101: how many calls of one op must repeat a keyword (default: 3)"),
+    ("argscope-exempt-kwargs", "csv", ("is_training",),
+     "ASC201: keywords never reported as redundant (default: is_training)"),
+    ("argscope-scoped-ops", "csv", (),
+     "dotted names of extra functions to treat as scope-enabled"),
+    ("argscope-arg-scope-modules", "csv", (),
+     "dotted modules providing a slim-compatible arg_scope/add_arg_scope (vendored copies)"),
+    ("argscope-import-roots", "csv", (),
+     "extra directories to resolve the project's own imports from"),
+    ("argscope-debug", "flag", False,
+     "print flake8-argscope's internal errors to stderr instead of staying silent"),
+)
 
 
 class Config:
@@ -50,8 +70,11 @@ def _csv(value: object) -> list[str]:
     return [v.strip() for v in str(value).replace("\n", ",").split(",") if v.strip()]
 
 
-def build_config(options: argparse.Namespace | None = None) -> Config:
-    """Config from flake8's parsed options (None: the defaults, for in-process use)."""
+def build_config(options: argparse.Namespace | None = None,
+                 enabled: Iterable[str] | None = None) -> Config:
+    """Config from parsed options (flake8's or pylint's: the same names; None: the
+    defaults, for in-process use); ``enabled``: the codes to report (default: those
+    flake8's selection reports)."""
     from flake8_argscope.known import SLIM_API_NAMES, Api, Op, normalise
 
     cfg = Config()
@@ -83,7 +106,7 @@ def build_config(options: argparse.Namespace | None = None) -> Config:
     for path in list(extras) + modules:
         triggers.append(re.escape(path.rsplit(".", 1)[-1]))
     cfg.trigger = re.compile("|".join(triggers))
-    cfg.enabled = _enabled_codes(options)
+    cfg.enabled = _enabled_codes(options) if enabled is None else frozenset(enabled)
     return cfg
 
 
@@ -118,24 +141,40 @@ class ArgScopeChecker:
         cls.config = build_config(options)
 
     def run(self) -> Iterator[tuple[int, int, str, type[ArgScopeChecker]]]:
-        config = self.config
-        if not config.enabled:
-            return
         source = "".join(self.lines) if self.lines is not None else None
-        if source is not None and config.trigger.search(source) is None:
-            return
-        try:
-            from flake8_argscope.walk import analyse
-
-            findings = analyse(self.tree, config, self.filename, source)
-        except Exception:  # never break the user's flake8 run
-            if config.debug:
-                sys.stderr.write(f"flake8-argscope: internal error on {self.filename}\n")
-                traceback.print_exc(file=sys.stderr)
-            return
-        seen = set()
-        for line, col, message in sorted(findings):
-            if message[:6] not in config.enabled or (line, col, message) in seen:
-                continue
-            seen.add((line, col, message))
+        for line, col, message in findings(self.tree, self.config, self.filename, source):
             yield line, col, message, type(self)
+
+
+def findings(tree: ast.Module, config: Config, filename: str,
+             source: str | None) -> Iterator[tuple[int, int, str]]:
+    """What flake8 and pylint report for one file: ``(line, 0-based col, message)``, sorted,
+    each once, enabled codes only; nothing when no code is enabled or the text mentions no
+    trigger, and nothing (a traceback under ``debug``) when the analysis fails."""
+    if not config.enabled:
+        return
+    if source is not None and config.trigger.search(source) is None:
+        return
+    # no cyclic collection during the walk: its allocations are freed by refcounting when
+    # it ends, and a collection tripped inside scans the host's whole heap (huge files)
+    collecting = gc.isenabled()
+    try:
+        from flake8_argscope.walk import analyse
+
+        if collecting:
+            gc.disable()
+        found = analyse(tree, config, filename, source)
+    except Exception:  # never break the user's lint run
+        if config.debug:
+            sys.stderr.write(f"flake8-argscope: internal error on {filename}\n")
+            traceback.print_exc(file=sys.stderr)
+        return
+    finally:
+        if collecting:
+            gc.enable()
+    seen = set()
+    for line, col, message in sorted(found):
+        if message[:6] not in config.enabled or (line, col, message) in seen:
+            continue
+        seen.add((line, col, message))
+        yield line, col, message

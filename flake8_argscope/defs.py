@@ -127,6 +127,9 @@ class Defs:
             return LocalOp(op_from_def(node, sym.registry, _local_key(sym.registry, node)))
         if isinstance(inner, (Op, LocalOp)):
             return inner
+        if isinstance(inner, Unscoped):  # a library function: add_arg_scope(tf.layers.conv2d)
+            op = known.signature_op(inner.path, sym.registry, f"{sym.registry}:{inner.path}")
+            return LocalOp(op) if op is not None else None
         return None
 
     def _def_node(self, sym: Symbol) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

@@ -4,9 +4,15 @@ A name imported from a module of the project resolves into that module's definit
 plain defs, scope factories, re-exports. Modules are looked up below the import roots only,
 so a name that leads outside the project (an installed package, the standard library,
 tensorflow & co.) is never parsed. Other modules come from disk, parsed with ``ast`` into the
-same resolver the linted file uses and cached by ``(path, mtime_ns, size)``; the linted file
-itself comes from flake8's lines. astroid is deliberately not imported at lint time: its
-import alone costs more than the per-file budget.
+same resolver the linted file uses; the linted file itself comes from flake8's lines.
+astroid is deliberately not imported at lint time: its import alone costs more than the
+per-file budget.
+
+Editors run flake8 many times in one process, so the caches (locations, found or not; texts;
+models, which hold what they resolved through other modules) are kept per generation: one
+flake8 run, or up to ``refresh()``. The next generation keeps them only if every location
+still resolves the same and every text has the same (mtime, ctime, size, inode) stamp, and,
+when it was read within a timestamp tick of its mtime, the same content.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -23,12 +30,104 @@ if TYPE_CHECKING:
     from flake8_argscope.checker import Config
     from flake8_argscope.resolve import Resolver
 
+    _Stamp = tuple[int, int, int, int]  # (mtime_ns, ctime_ns, size, inode)
+
 MAX_CACHED_MODULES = 512
 FACTORY = "factory"  # force level: parse modules that can define a scope factory
 MAX_MODULE_BYTES = 2_000_000
-# path -> ((mtime_ns, size), the module's Resolver | None)
-_MODELS: OrderedDict[str, tuple[tuple[int, int], Resolver | None]] = OrderedDict()
+# A file whose mtime is this close to the moment it was read may be written again within
+# the same timestamp tick (1-10 ms on ext4, 2 s on FAT) without its stamp changing: its
+# content is compared at the next validation ("racily clean", as git calls it).
+RACY_NS = 2_000_000_000
+# path -> the module's Resolver | None (unparsable), least recently used first
+_MODELS: OrderedDict[str, Resolver | None] = OrderedDict()
 _LOCATIONS: dict[tuple[tuple[str, ...], str], str | None] = {}  # (roots, dotted) -> path
+
+
+class _Text:
+    """A module's text as read, the stamp it had, and the verdicts of the parse gates."""
+
+    __slots__ = ("stamp", "text", "read_ns", "worth")
+
+    def __init__(self, stamp: _Stamp | None, text: str, read_ns: int) -> None:
+        self.stamp = stamp
+        self.text = text
+        self.read_ns = read_ns
+        self.worth: dict[tuple[str | None, bool | str], bool] = {}
+
+    def racy(self) -> bool:
+        return self.stamp is not None and self.stamp[0] + RACY_NS > self.read_ns
+
+
+_TEXTS: OrderedDict[str, _Text] = OrderedDict()  # path -> what was read, oldest first
+
+
+class _Generation:
+    """Caches hold for one generation: one flake8 run (each option parsing builds a new
+    Config) or one ``refresh()``. Within it the file system is taken as fixed, so a look-up
+    costs a dict hit; the first project access of the next one re-checks every cached
+    location and text (a few stat calls each) and drops everything if one changed."""
+
+    config: Config | None = None
+    key: tuple[object, ...] = ()
+    stale = False  # refresh() was called
+
+
+def refresh() -> None:
+    """A new run starts (for front ends that keep one Config across runs): files may have
+    appeared, disappeared or changed since the caches were filled."""
+    _Generation.stale = True
+
+
+def _config_key(config: Config) -> tuple[object, ...]:
+    # what a cached Resolver takes from the options (resolve.Resolver.__init__)
+    return tuple(sorted(config.scoped_ops)), tuple(sorted(config.api_paths))
+
+
+def _start_generation(config: Config) -> None:
+    _Generation.config = config
+    _Generation.stale = False
+    key = _config_key(config)
+    if key != _Generation.key:
+        _Generation.key = key
+        clear_cache()
+    elif not _still_valid():
+        clear_cache()
+
+
+def _still_valid() -> bool:
+    """Does every cached location and text still match the file system?"""
+    for (roots, dotted), found in _LOCATIONS.items():
+        if _locate(dotted, roots) != found:
+            return False
+    for path, entry in _TEXTS.items():
+        read_ns = time.time_ns()
+        stamp = _stamp(path)
+        if stamp != entry.stamp:
+            return False
+        if entry.racy():
+            if _read(path, stamp) != entry.text:
+                return False
+            entry.read_ns = read_ns
+    return True
+
+
+def _stamp(path: str) -> _Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
+
+
+def _read(path: str, stamp: _Stamp | None) -> str:
+    if stamp is None or stamp[2] > MAX_MODULE_BYTES:
+        return ""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def import_root(path: str) -> str | None:
@@ -62,48 +161,34 @@ def module_name(path: str, root: str) -> tuple[str, bool] | None:
 _DEFINES = re.compile(r"add_arg_scope|layer_register|enable_argscope_for")
 _GATES: dict[bool | str, re.Pattern[str]] = {
     False: _DEFINES, FACTORY: re.compile(r"arg_scope|argscope")}
-_TEXTS: dict[str, tuple[tuple[int, int], str]] = {}  # path -> (stamp, text)
+
+
+def _entry(path: str) -> _Text:
+    entry = _TEXTS.get(path)
+    if entry is None:
+        read_ns = time.time_ns()  # before the stat: a write after it makes the entry racy
+        stamp = _stamp(path)
+        entry = _TEXTS[path] = _Text(stamp, _read(path, stamp), read_ns)
+        while len(_TEXTS) > 4 * MAX_CACHED_MODULES:
+            old, _ = _TEXTS.popitem(last=False)
+            _MODELS.pop(old, None)  # a model is validated through its text's entry
+    return entry
 
 
 def _text(path: str) -> str:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return ""
-    stamp = (st.st_mtime_ns, st.st_size)
-    cached = _TEXTS.get(path)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    text = ""
-    if st.st_size <= MAX_MODULE_BYTES:
-        try:
-            with open(path, "rb") as fh:
-                text = fh.read().decode("utf-8", "replace")
-        except OSError:
-            text = ""
-    if len(_TEXTS) > 4 * MAX_CACHED_MODULES:
-        _TEXTS.clear()
-    _TEXTS[path] = (stamp, text)
-    return text
-
-
-# (path, wanted, level, text length) -> bool
-_WORTH: dict[tuple[str, str | None, bool | str, int], bool] = {}
+    return _entry(path).text
 
 
 def _worth_parsing(path: str, wanted: str | None, level: bool | str = False) -> bool:
-    key = (path, wanted, level, len(_text(path)))
-    found = _WORTH.get(key)
+    entry = _entry(path)
+    found = entry.worth.get((wanted, level))
     if found is None:
-        if len(_WORTH) > 50_000:
-            _WORTH.clear()
-        found = _WORTH[key] = _compute_worth(path, wanted, level)
+        found = entry.worth[(wanted, level)] = _compute_worth(entry.text, wanted, level)
     return found
 
 
-def _compute_worth(path: str, wanted: str | None, level: bool | str = False) -> bool:
+def _compute_worth(text: str, wanted: str | None, level: bool | str = False) -> bool:
     """Can this module define what the caller looks for, or does it re-export ``wanted``?"""
-    text = _text(path)
     if _GATES[level].search(text):
         return True
     if not wanted:
@@ -123,14 +208,18 @@ def _find(dotted: str, roots: tuple[str, ...]) -> str | None:
     key = (roots, dotted)
     if key in _LOCATIONS:
         return _LOCATIONS[key]
-    found = None
-    top = dotted.split(".", 1)[0]
-    if top and not is_outside_project(top):
-        found = _find_in_roots(dotted, roots)
+    found = _locate(dotted, roots)
     if len(_LOCATIONS) > 20_000:
         _LOCATIONS.clear()
     _LOCATIONS[key] = found
     return found
+
+
+def _locate(dotted: str, roots: tuple[str, ...]) -> str | None:
+    top = dotted.split(".", 1)[0]
+    if top and not is_outside_project(top):
+        return _find_in_roots(dotted, roots)
+    return None
 
 
 def _find_in_roots(dotted: str, roots: tuple[str, ...]) -> str | None:
@@ -149,6 +238,8 @@ class Project:
     """The import roots of one linted file and the door to the other modules."""
 
     def __init__(self, filename: str | None, config: Config) -> None:
+        if config is not _Generation.config or _Generation.stale:
+            _start_generation(config)
         roots = []
         if filename and filename not in ("stdin", "-"):
             root = import_root(filename)
@@ -201,28 +292,22 @@ class Project:
         return self._load(path, dotted)
 
     def _load(self, path: str, dotted: str) -> Resolver | None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        stamp = (st.st_mtime_ns, st.st_size)
-        cached = _MODELS.get(path)
-        if cached is not None and cached[0] == stamp:
+        if path in _MODELS:
             _MODELS.move_to_end(path)
-            return cached[1]
+            return _MODELS[path]
+        entry = _entry(path)
         model = None
-        if st.st_size <= MAX_MODULE_BYTES:
+        if entry.stamp is not None and entry.stamp[2] <= MAX_MODULE_BYTES:
             try:
-                text = _text(path)
-                tree = ast.parse(text, filename=path)
+                tree = ast.parse(entry.text, filename=path)
                 from flake8_argscope.resolve import Resolver
 
                 is_package = os.path.basename(path) == "__init__.py"
                 model = Resolver(tree, self.config, project=self,
-                                 current=(dotted, is_package), source=text)
+                                 current=(dotted, is_package), source=entry.text)
             except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
                 model = None
-        _MODELS[path] = (stamp, model)
+        _MODELS[path] = model
         while len(_MODELS) > MAX_CACHED_MODULES:
             _MODELS.popitem(last=False)
         return model
@@ -247,5 +332,4 @@ class Project:
 def clear_cache() -> None:
     _MODELS.clear()
     _TEXTS.clear()
-    _WORTH.clear()
     _LOCATIONS.clear()

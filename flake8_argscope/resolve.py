@@ -54,6 +54,8 @@ class Resolver:
         # id(assign) of ``sc = factory(...)`` the scope builder evaluated to a scope dict
         self.scope_dicts: set[int] = set()
         self.wrapper_arguments: frozenset[str] | None = None  # see model/held.py
+        self.function_globals: frozenset[str] | None = None  # see model/held.py
+        self.read_elsewhere: dict[int, frozenset[str]] = {}  # see model/held.py
         self.api_overrides = dict(config.api_paths)
         self.extra_ops = config.scoped_ops
         self.defs = Defs(self)

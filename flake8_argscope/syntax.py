@@ -45,3 +45,19 @@ def same_value(a: ast.AST, b: ast.AST) -> bool:
         return ast.dump(a) == ast.dump(b)
     except RecursionError:  # absurdly deep expressions: not worth a finding
         return False
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def own_nodes(stmt: ast.stmt) -> list[ast.AST]:
+    """``stmt`` and the statements inside it, not entering nested defs and classes."""
+    out: list[ast.AST] = []
+    todo: list[ast.AST] = [stmt]
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(n for n in ast.iter_child_nodes(node)
+                    if isinstance(n, ast.stmt) and not isinstance(n, _SCOPES)
+                    or isinstance(n, ast.excepthandler) or type(n).__name__ == "match_case")
+    return out

@@ -162,7 +162,9 @@ class Patches:
                 return UNKNOWN_PATCH
             if sym is not None and sym.from_import and sym.line < line:
                 return Unscoped(path)
-            return function_op(None, name)
+            # the wrapper calls the function itself: its signature, where the tables have it
+            op = known.signature_op(path, TENSORPACK, f"{TENSORPACK}:{name}", use_scope=FUNCTION)
+            return op or function_op(None, name)
         return None
 
     @property

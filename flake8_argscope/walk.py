@@ -18,7 +18,7 @@ from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import TENSORPACK, SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.held import held_context_managers
-from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name
+from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name, through_project
 
 from flake8_argscope.model.scopes import Scopes
 from flake8_argscope.project import Project
@@ -29,6 +29,7 @@ from flake8_argscope.syntax import final_name
 from flake8_argscope.worlds import worlds_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
     from flake8_argscope.checker import Config
@@ -82,21 +83,44 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
     """The findings of one file: of one walk, or, when a module name is bound differently
     in the branches of a try/if, those that every branch's walk finds (worlds.py)."""
     walker = Walker(tree, config, filename, source)
-    worlds = worlds_of(walker.resolver)
-    if not worlds:
-        return walker.run()
+    try:
+        worlds = worlds_of(walker.resolver)
+        if not worlds:
+            return walker.run()
+    finally:
+        _release(walker)
     # a finding holds in every world when each has one of that code at that node (its
     # message may name the world's library); the k-th of them pairs with the k-th
     common: dict[tuple[int, int, str, int], tuple[int, int, str]] | None = None
     for world in worlds:
         found: dict[tuple[int, int, str, int], tuple[int, int, str]] = {}
-        for line, col, msg in sorted(set(Walker(tree, config, filename, source, world).run())):
+        in_world = Walker(tree, config, filename, source, world)
+        try:
+            results = in_world.run()
+        finally:
+            _release(in_world)
+        for line, col, msg in sorted(set(results)):
             k = 0
             while (line, col, msg[:6], k) in found:
                 k += 1
             found[(line, col, msg[:6], k)] = (line, col, msg)
         common = found if common is None else {k: v for k, v in common.items() if k in found}
     return list(common.values()) if common else []
+
+
+def _release(walker: Walker) -> None:
+    """Break the walk's reference cycles (frames <-> resolver, walker <-> builder) so that
+    refcounting frees it at once. Left to the garbage collector, a huge file's frames,
+    bindings and call sites would outlive the run and make every full collection of
+    flake8's next phases traverse them (benchmarks/huge.py)."""
+    resolver = walker.__dict__.get("resolver")
+    if resolver is not None:
+        resolver.frames.clear()
+        vars(resolver).clear()
+    builder = walker.__dict__.get("builder")
+    if builder is not None:
+        vars(builder).clear()
+    vars(walker).clear()
 
 
 def _op_of(target: Target) -> tuple[Op | None, Partial | None, tuple[str, ...]]:
@@ -111,8 +135,23 @@ def _op_of(target: Target) -> tuple[Op | None, Partial | None, tuple[str, ...]]:
     return None, None, ()
 
 
+def _held(resolver: Resolver, stmt: ast.Assign, frame: Frame) -> bool:
+    """``sc_gen = slim.arg_scope(...)`` (or ``a if c else b`` of such), entered only by
+    ``with sc_gen:``: not an arg_scope entered outside a with."""
+    value = stmt.value
+    names = {final_name(c.func) for c in _context_managers(value)
+             if isinstance(c, ast.Call)}
+    target = stmt.targets[0]
+    return bool(names & SCOPE_ENTERING) and len(stmt.targets) == 1 and isinstance(
+        target, ast.Name) and held_context_managers(
+            resolver, target.id, frame) is not None
+
+
 class Walker:
     """One walk over one file (in one world): scopes per statement, rules at each hook."""
+
+    # None when linting; `explain` gets the CallContext of every op call, scoped or not
+    observer: Callable[[CallContext], None] | None = None
 
     def __init__(self, tree: ast.Module, config: Config, filename: str | None = None,
                  source: str | None = None, world: World | None = None) -> None:
@@ -232,7 +271,7 @@ class Walker:
             t_value = type(value)
             if (t_value is ast.IfExp or t_value is ast.Call and getattr(
                     value.func, "attr", getattr(value.func, "id", "")) in SCOPE_ENTERING) and (
-                    self._held(stmt, frame)):
+                    _held(self.resolver, stmt, frame)):
                 skip = _context_managers(value)  # entered (and judged) at its with
             self.visit_expr(value, frame, scopes, block, skip=skip)
             for target in stmt.targets:
@@ -351,7 +390,8 @@ class Walker:
         if kind is _RESOLVE:
             return False
         if kind is _META_LIBRARY and func.attr in META_OPS:
-            return not scopes.active()  # slim.repeat / slim.stack (not tf.stack)
+            # slim.repeat / slim.stack (not tf.stack)
+            return not scopes.active() and self.observer is None
         return not scopes.names_listed(func.attr)
 
     def _root_kind(self, name: str) -> str:
@@ -380,7 +420,8 @@ class Walker:
                 self.bare_calls.add((id(block), func.attr))  # type: ignore[attr-defined]
             elif t is ast.Name:
                 self.bare_calls.add((id(block), func.id))  # type: ignore[attr-defined]
-            return
+            if self.observer is None:
+                return
         func = call.func
         if type(func) is ast.Attribute and self._uninteresting(func, scopes):
             return
@@ -404,9 +445,15 @@ class Walker:
         else:
             op = None
         if op is None:
-            meta = meta_op_name(target) if active else ""
-            if meta:
-                self._forwarded(call, meta, frame, scopes, shadow)
+            meta = meta_op_name(target) if active or self.observer is not None else ""
+            if meta:  # slim.repeat / slim.stack: the rules judge the layer calls they make
+                found = forwarded(call, meta)
+                layer = self.resolver.target_of(found[0], frame, shadow) if found else None
+                for inner in found[1] if found else ():
+                    self._judge(inner, layer, frame, scopes, shadow)
+            elif active and isinstance(target, PlainFunc) and self._judge(
+                    call, target, frame, scopes, shadow):
+                return  # a project function forwarding its arguments to an op
             elif not isinstance(target, (Unscoped, PlainFunc)):
                 if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                     # an arg_scope entered outside a with statement (ExitStack.enter_context,
@@ -417,35 +464,32 @@ class Walker:
             elif TENSORPACK not in scopes and not scopes.names_listed(final_name(func)):
                 return  # a plain function named like no listed op: no look-alike (ASC302)
         entry = scopes.entry_for(op) if op is not None else None
-        if active:  # every call-site rule needs something a scope supplies
-            self._apply(self._call_rules, CallContext(
-                self, call, target, op, entry, scopes, frame, shadow, bound, partial))
+        if active or self.observer is not None:  # call-site rules need an active scope
+            ctx = CallContext(self, call, target, op, entry, scopes, frame, shadow, bound,
+                              partial)
+            if active:
+                self._apply(self._call_rules, ctx)
+            if self.observer is not None and op is not None:
+                self.observer(ctx)
         if op is not None and entry is not None and partial is None:
             self.sites.append(CallSite(block, op, call, frame, entry))
 
-    def _held(self, stmt: ast.Assign, frame: Frame) -> bool:
-        """``sc_gen = slim.arg_scope(...)`` (or ``a if c else b`` of such), entered only by
-        ``with sc_gen:``: not an arg_scope entered outside a with."""
-        value = stmt.value
-        names = {final_name(c.func) for c in _context_managers(value)
-                 if isinstance(c, ast.Call)}
-        target = stmt.targets[0]
-        return bool(names & SCOPE_ENTERING) and len(stmt.targets) == 1 and isinstance(
-            target, ast.Name) and held_context_managers(
-                self.resolver, target.id, frame) is not None
-
-    def _forwarded(self, call: ast.Call, name: str, frame: Frame, scopes: Scopes,
-                   shadow: frozenset[str]) -> None:
-        """slim.repeat / slim.stack: the rules judge the layer calls they make."""
-        found = forwarded(call, name)
-        if found is None:
-            return
-        layer, calls = found
-        target = self.resolver.target_of(layer, frame, shadow)
+    def _judge(self, call: ast.Call, target: Target, frame: Frame, scopes: Scopes,
+               shadow: frozenset[str], depth: int = 3) -> bool:
+        """The call-site rules on a call made on the code's behalf (a meta-op's layer call,
+        a project function's forwarding call), with the caller's nodes; False: no op."""
         op, partial, bound = _op_of(target)
         if op is None:
-            return
-        entry = scopes.entry_for(op)
-        for inner in calls:
-            self._apply(self._call_rules, CallContext(
-                self, inner, target, op, entry, scopes, frame, shadow, bound, partial))
+            fw = through_project(target, call) if depth else None
+            if fw is None:
+                return False
+            inner, sym = fw
+            fframe = sym.frame.resolver.frame_for(sym.node, sym.frame)
+            return self._judge(inner, sym.frame.resolver.target_of(inner.func, fframe), frame,
+                               scopes, shadow, depth - 1)
+        ctx = CallContext(self, call, target, op, scopes.entry_for(op), scopes, frame, shadow,
+                          bound, partial)
+        self._apply(self._call_rules if scopes.active() else (), ctx)
+        if self.observer is not None:
+            self.observer(ctx)
+        return True

@@ -87,7 +87,18 @@ def test_tables_are_pure_literals():
         assert len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
         ast.literal_eval(node.value)
         names.add(node.targets[0].id)
-    assert names == {"OPS", "ALIASES", "PARTIALS", "PATHS", "API", "FACTORIES"}
+    assert names == {"OPS", "ALIASES", "PARTIALS", "PATHS", "API", "FACTORIES", "SIGNATURES"}
+
+
+def test_tf_layers_signatures(T):
+    """TF 1.15's tf.layers functions, as tensorflow_core/python/layers/*.py define them."""
+    sig = T.SIGNATURES
+    assert sig["tensorflow.layers.conv2d"]["params"][:5] == (
+        "inputs", "filters", "kernel_size", "strides", "padding")
+    assert sig["tensorflow.layers.dense"]["params"][:3] == ("inputs", "units", "activation")
+    assert "activation" not in sig["tensorflow.layers.max_pooling2d"]["params"]
+    assert sig["tensorflow.layers.conv2d"]["source"].endswith("convolutional.py:321")
+    assert all(not v["varkw"] for v in sig.values())  # every unknown keyword is a TypeError
 
 
 def test_header_names_wheels():

@@ -98,3 +98,20 @@ def test_command_line_wins_over_a_bad_config_value(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\nargscope-min-repeats = abc\n")
     proc = run(tmp_path, "--argscope-min-repeats=2")
     assert proc.returncode == 1 and "ASC101" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_pylint_declares_the_options_flake8_does():
+    """The two front ends read one Config: the same option names in both."""
+    from flake8_argscope import options
+    from flake8_argscope.checker import OPTIONS
+
+    class Recorder:
+        def __init__(self):
+            self.names = []
+
+        def add_option(self, name, **_kwargs):
+            self.names.append(name.lstrip("-"))
+
+    recorder = Recorder()
+    options.add_options(recorder)
+    assert sorted(recorder.names) == sorted(name for name, *_ in OPTIONS)

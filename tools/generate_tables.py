@@ -632,6 +632,29 @@ def _signature(src: Source, fn: ast.FunctionDef):
     }
 
 
+# tf.layers of TF 1.15 (tf.compat.v1.layers in TF 2): plain functions, never scope-enabled by
+# the libraries, that projects wrap (``add_arg_scope(tf.layers.conv2d)``) or tensorpack patches
+# (``enable_argscope_for_module(tf.layers)``): their signatures, for the rules that need one
+TF_LAYERS_FILES = ("convolutional", "core", "pooling", "normalization")
+
+
+def collect_tf_layers(wheels):
+    out = {}
+    with zipfile.ZipFile(wheels["tf_contrib"]) as zf:
+        for base in TF_LAYERS_FILES:
+            member = "tensorflow_core/python/layers/%s.py" % base
+            src = Source("tensorflow.python.layers." + base, member,
+                         zf.read(member).decode("utf-8"), False, "tf_contrib")
+            for fn in src.tree.body:
+                if isinstance(fn, ast.FunctionDef) and fn.name.islower() and (
+                        not fn.name.startswith("_")):
+                    sig = _signature(src, fn)
+                    sig["name"] = fn.name
+                    sig["source"] = "%s:%d" % (member, fn.lineno)
+                    out["tensorflow.layers." + fn.name] = sig
+    return out
+
+
 def _layer_register_defaults(sources):
     src = sources["tensorpack.models.registry"]
     fn = next(n for n in src.tree.body if isinstance(n, ast.FunctionDef)
@@ -933,8 +956,9 @@ def render(tables, wheels) -> str:
         "PATHS": "user-facing dotted path -> key of OPS, ALIASES or PARTIALS",
         "API": "dotted path -> (registry, arg_scope API function name)",
         "FACTORIES": "dotted path of a library *_arg_scope() function -> registry",
+        "SIGNATURES": "tf.layers function (TF 1.15; tf.compat.v1.layers alike) -> signature",
     }
-    for name in ("OPS", "ALIASES", "PARTIALS", "PATHS", "API", "FACTORIES"):
+    for name in ("OPS", "ALIASES", "PARTIALS", "PATHS", "API", "FACTORIES", "SIGNATURES"):
         out.write("# %s\n" % doc[name])
         out.write("%s = %s\n\n" % (name, _fmt(tables[name])))
     return out.getvalue().rstrip("\n") + "\n"
@@ -953,6 +977,7 @@ def main(argv=None):
     wheels = fetch_wheels(args.cache, args.refresh)
     sources = read_sources(wheels)
     tables, report = build(sources)
+    tables["SIGNATURES"] = collect_tf_layers(wheels)
     text = render(tables, wheels)
     compile(text, str(args.output), "exec")
     args.output.write_text(text, encoding="utf-8")

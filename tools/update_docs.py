@@ -1,6 +1,6 @@
 """Write what the docs say about each rule from the rule registry, so they cannot drift.
 
-- each ``docs/rules/ASCnnn.md``: its ``Message:`` and ``Severity:`` lines;
+- each ``docs/rules/ASCnnn.md``: its ``Message:``, ``Severity:`` and ``pylint:`` lines;
 - the rules tables of ``README.md`` and ``docs/rules/README.md``, between the markers
   ``<!-- rules-table:start -->`` and ``<!-- rules-table:end -->``;
 - the severities editors and CI show: VS Code's ``flake8.severity`` setting in
@@ -33,16 +33,20 @@ SEVERITY_TEXT = {
 }
 _MESSAGE_LINE = re.compile(r"^Message: .*$", re.M)
 _SEVERITY_LINE = re.compile(r"^Severity: .*\n\n?", re.M)
+_PYLINT_LINE = re.compile(r"^pylint: `argscope-.*\n\n?", re.M)
 
 
 def page_text(rule, text: str) -> str:
-    """The page with its Message and Severity lines taken from the rule."""
+    """The page with its Message, Severity and pylint lines taken from the rule."""
     message = f"Message: `{rule.code} {rule.message}`"
     severity = f"Severity: {SEVERITY_TEXT[rule.severity]}"
+    pylint = (f"pylint: `{rule.symbol}` ({rule.msgid}), with "
+              f"`--load-plugins=flake8_argscope.pylint` ([README](../../README.md#pylint))")
     if not _MESSAGE_LINE.search(text):
         raise SystemExit(f"{rule.page}: no 'Message:' line to update")
-    text = _SEVERITY_LINE.sub("", text)
-    return _MESSAGE_LINE.sub(lambda _m: f"{message}\n\n{severity}", text, count=1)
+    text = _PYLINT_LINE.sub("", _SEVERITY_LINE.sub("", text))
+    return _MESSAGE_LINE.sub(lambda _m: f"{message}\n\n{severity}\n\n{pylint}", text,
+                             count=1)
 
 
 def table(link_prefix: str) -> str:

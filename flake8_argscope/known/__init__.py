@@ -241,6 +241,21 @@ def _op_from_key(key: str) -> Op:
     )
 
 
+def signature_op(path: str, registry: str | None, key: str, **extra: Any) -> Op | None:
+    """The Op a library function becomes when wrapped or patched to read a scope, with the
+    signature the tables have for it (tf.layers: SIGNATURES), else None."""
+    path = normalise(path)
+    if path.startswith("tensorflow.compat.v1.layers."):
+        path = "tensorflow.layers." + path[len("tensorflow.compat.v1.layers."):]
+    info = _load().SIGNATURES.get(path)
+    if info is None:
+        return None
+    return Op(registry=registry, key=key, name=info["name"], params=tuple(info["params"]),
+              kwonly=tuple(info["kwonly"]), varargs=info["varargs"], varkw=info["varkw"],
+              defaults=tuple(sorted(info["defaults"].items())), aliases=(info["name"],),
+              **extra)
+
+
 def _entry(path: str) -> Op | Partial | None:
     t = _load()
     if path in t.OPS:

@@ -20,9 +20,11 @@ from flake8_argscope.model.arguments import (
     ArgScopeCall, ElementKind, FirstArg, classify_element, first_arg_shape,
 )
 from flake8_argscope.model.factories import (
-    Caller, argument_for, bind_params, find_factory, find_scope_cm_factory, substitute,
+    Caller, argument_for, bind_params, find_factory, substitute,
 )
-from flake8_argscope.model.held import held_context_managers, op_sequence
+from flake8_argscope.model.held import held_context_managers, instance_method, op_sequence
+from flake8_argscope.model.kwargs import unpacked
+from flake8_argscope.model.project_cms import ProjectContextManagers
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
@@ -36,7 +38,8 @@ if TYPE_CHECKING:
     from typing import Optional
 
     from flake8_argscope.frames import Frame
-    from flake8_argscope.model.factories import FactoryDef, ScopeCM
+    from flake8_argscope.model.factories import FactoryDef
+    from flake8_argscope.model.kwargs import Pairs
     from flake8_argscope.model.scopes import Wild
     from flake8_argscope.resolve import Resolver
     from flake8_argscope.symbols import Target
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
 MAX_FACTORY_DEPTH = 8
 
 
-def _moved(kw: ast.keyword, to: ast.Call) -> ast.keyword:
+def _moved(kw: ast.keyword, to: ast.Call | ast.keyword) -> ast.keyword:
     """``kw`` as if written at ``to`` (a finding about a factory's keyword goes there)."""
     return ast.keyword(arg=kw.arg, value=kw.value, lineno=to.lineno, col_offset=to.col_offset,
                        end_lineno=to.end_lineno, end_col_offset=to.end_col_offset)
@@ -67,14 +70,14 @@ class ScopeBuilder:
         # id(withitem | assign) -> (registry, Scope)
         self.snapshots: dict[int, tuple[str | None, Scope]] = {}
         self._factories: dict[int, FactoryDef | None] = {}  # id(def node) -> factory
-        self._scope_cms: dict[int, ScopeCM | None] = {}  # id(def node) -> what it returns
+        self.project_cms = ProjectContextManagers(self)
 
     # ------------------------------------------------------------ with items
     def apply_item(self, item: ast.withitem, with_node: ast.With | ast.AsyncWith,
                    scopes: Scopes, frame: Frame, env: Env = None, depth: int = 0,
                    report: bool = True) -> Scopes:
         """The scopes inside ``with_node`` after its item ``item``."""
-        new = self._enter(item.context_expr, with_node, scopes, frame, env, depth, report)
+        new = self.enter(item.context_expr, with_node, scopes, frame, env, depth, report)
         expr = item.context_expr
         if report and item.optional_vars is not None and isinstance(expr, ast.Call):
             target = self.resolver.target_of(expr.func, frame)
@@ -82,14 +85,14 @@ class ScopeBuilder:
                 self.snapshots[id(item)] = (target.registry, new.get_scope(target.registry))
         return new
 
-    def _enter(self, expr: ast.expr, with_node: ast.With | ast.AsyncWith, scopes: Scopes,
-               frame: Frame, env: Env, depth: int, report: bool) -> Scopes:
+    def enter(self, expr: ast.expr, with_node: ast.With | ast.AsyncWith, scopes: Scopes,
+              frame: Frame, env: Env, depth: int, report: bool) -> Scopes:
         """The scopes after entering the context manager ``expr``."""
         if isinstance(expr, ast.IfExp):
             # `with (arg_scope(...) if c else NoOpScope()):` either branch may be in force
             # (research/slim resnet_v1/v2); each branch's own errors are reported as usual
-            body = self._enter(expr.body, with_node, scopes, frame, env, depth, report)
-            orelse = self._enter(expr.orelse, with_node, scopes, frame, env, depth, report)
+            body = self.enter(expr.body, with_node, scopes, frame, env, depth, report)
+            orelse = self.enter(expr.orelse, with_node, scopes, frame, env, depth, report)
             return body.join(orelse, with_node.lineno)
         resolver = self.resolver
         if isinstance(expr, ast.Call):
@@ -97,19 +100,17 @@ class ScopeBuilder:
             if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                 return self.enter_arg_scope(expr, target.registry, with_node, scopes, frame,
                                             env, depth, report)
-            if self._inert(target, expr.func, frame):
+            if self.inert(target, expr.func, frame):
                 return scopes
-            factory = self._scope_cm_factory(expr.func, frame)
+            factory = self.project_cms.find(expr.func, frame)
             if factory is not None and depth < MAX_FACTORY_DEPTH:
-                inner, fframe, registry, fnode = factory
-                return self.enter_arg_scope(
-                    inner, registry, with_node, scopes, fframe, bind_params(fnode, expr),
-                    depth + 1, report, Caller(expr, frame, fnode))
+                return self.project_cms.enter(factory, expr, with_node, scopes, frame, env,
+                                              depth + 1, report)
             return all_unknown(with_node.lineno)
         if isinstance(expr, ast.Name) and depth < MAX_FACTORY_DEPTH:
             held = held_context_managers(resolver, expr.id, frame)
             if held is not None:  # sc_gen = slim.arg_scope(...); with sc_gen:
-                entered = [self._enter(value, with_node, scopes, vframe, None, depth + 1, report)
+                entered = [self.enter(value, with_node, scopes, vframe, None, depth + 1, report)
                            for value, vframe in held]
                 new = entered[0]
                 for other in entered[1:]:
@@ -117,11 +118,11 @@ class ScopeBuilder:
                 return new
         target = resolver.target_of(expr, frame) if isinstance(
             expr, (ast.Name, ast.Attribute)) else None
-        if self._inert(target, expr, frame):
+        if self.inert(target, expr, frame):
             return scopes
         return all_unknown(with_node.lineno)
 
-    def _inert(self, target: Target, func_node: ast.expr, frame: Frame) -> bool:
+    def inert(self, target: Target, func_node: ast.expr, frame: Frame) -> bool:
         """A context manager that certainly does not enter an arg_scope."""
         if isinstance(target, (Builtin, Unscoped, Op, Partial, Factory)):
             return True
@@ -163,33 +164,41 @@ class ScopeBuilder:
         first = call.args[0] if call.args else None
         kw_nodes: list[ast.keyword] = []  # each with its arg
         extra_wild: Wild = NONE
-        unpacked: list[tuple[str, ast.expr]] = []
+        pairs: Pairs = []  # from ``**name``
+        unpacked_at: list[ast.keyword] = []
         for kw in call.keywords:
             if kw.arg is None:
-                pairs = self._literal_dict(kw.value, frame)
-                if pairs is None:
+                keys = unpacked(kw.value, frame, env)
+                if keys is None:
                     extra_wild = ALL
                 else:
-                    unpacked.extend(pairs)
+                    pairs.extend(keys[0])
+                    extra_wild = extra_wild | keys[1]
+                    # its keys as if written where ``**`` stands (for the entry rules)
+                    unpacked_at.extend(_moved(ast.keyword(arg=key, value=kw.value), kw)
+                                       for key, _v, _f in keys[0])
             elif kw.arg == first_kw and first is None:
                 first = kw.value
             else:
                 kw_nodes.append(kw)
         if first is None or len(call.args) > 1 or isinstance(first, ast.Starred):
             return scopes.with_scope(registry, unknown_scope(call.lineno))
-        first_frame, first_env, at, at_keywords = frame, env, call, kw_nodes
+        first_frame, first_env, at, at_keywords = frame, env, call, kw_nodes + unpacked_at
         if caller is not None:
             given = argument_for(caller.fnode, caller.call, first)
             if given is None:
                 report = False  # its nodes are the factory's: nowhere to put a finding
             else:
                 first, first_frame, first_env, at = given, caller.frame, None, caller.call
-                at_keywords = [_moved(kw, caller.call) for kw in kw_nodes]
-        kwvals = {key: self._unpacked_kwval(value, call.lineno, frame, env, with_node)
-                  for key, value in unpacked}
-        kwvals.update(  # (kw_nodes: keywords with an arg)
-            (kw.arg or "", self.make_kwval(kw.value, call.lineno, frame, env, with_node))
-            for kw in kw_nodes)
+                # a key the factory unpacks from ``**params`` is the caller's own keyword
+                passed = {kw.arg: kw for kw in caller.call.keywords if kw.arg}
+                at_keywords = [_moved(kw, caller.call) for kw in kw_nodes] + [
+                    passed.get(kw.arg or "") or _moved(kw, caller.call) for kw in unpacked_at]
+        kwvals = {kw.arg or "": self.make_kwval(kw.value, call.lineno, frame, env, with_node)
+                  for kw in kw_nodes}
+        kwvals.update(
+            (key, self._unpacked_kwval(value, call.lineno, where, env, with_node, where is frame))
+            for key, value, where in pairs)
 
         shape = first_arg_shape(self, first, first_frame, registry)
         elements = []
@@ -219,7 +228,7 @@ class ScopeBuilder:
             return scopes.with_scope(registry, new)
         if shape is FirstArg.BAD:
             return scopes.with_scope(registry, unknown_scope(call.lineno))
-        if shape is FirstArg.UNKNOWN and not kw_nodes and extra_wild is NONE:
+        if shape is FirstArg.UNKNOWN and not kw_nodes and not pairs and extra_wild is NONE:
             # a list if kwargs are given (a dict would raise), else anything
             return scopes.with_scope(registry, unknown_scope(call.lineno))
         listed = []
@@ -237,32 +246,17 @@ class ScopeBuilder:
         new = merge(scopes.get_scope(registry), listed, kwvals, extra_wild, call.lineno)
         return scopes.with_scope(registry, new)
 
-    def _literal_dict(self, node: ast.expr, frame: Frame) -> list[tuple[str, ast.expr]] | None:
-        """``**params`` in an arg_scope call where ``params`` is certainly a dict literal
-        with string keys (``batch_norm_params = {'decay': 0.9, ...}``, bound once in this
-        frame and never mutated): its (key, value node) pairs, else None."""
-        if isinstance(node, ast.Name):
-            bindings = frame.bindings.get(node.id, ())
-            if (len(bindings) != 1 or bindings[0].kind != "assign"
-                    or node.id in frame.store_attr_roots or node.id in frame.declared_global
-                    or node.id in frame.declared_nonlocal):
-                return None
-            node = bindings[0].node.value
-        if not isinstance(node, ast.Dict):
-            return None
-        pairs = []
-        for key, value in zip(node.keys, node.values):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                return None
-            pairs.append((key.value, value))
-        return pairs
-
-    def _unpacked_kwval(self, value: ast.expr, line: int, frame: Frame, env: Env,
-                        with_node: ast.With | ast.AsyncWith) -> KwVal:
+    def _unpacked_kwval(self, value: ast.expr | None, line: int, frame: Frame, env: Env,
+                        with_node: ast.With | ast.AsyncWith, here: bool) -> KwVal:
         """A keyword from an unpacked dict: its value was evaluated where the dict was
-        built, so only a literal (or a parameter fixed by the call site) is kept."""
+        built (``frame``; ``here``: the arg_scope's own), so only a literal, a parameter fixed
+        by the call site, or (elsewhere) what the rules judge by its frame is kept."""
+        if value is None:
+            return KwVal(None, line, frame, with_node)
         if is_literal(value):
             return KwVal(value, line, frame, with_node, stable=True)
+        if not here:  # a function's dict: its names are judged in its frame
+            return KwVal(value, line, frame, None)
         if env is not None:
             kv = self.make_kwval(value, line, frame, env, with_node)
             if kv.stable:
@@ -312,7 +306,7 @@ class ScopeBuilder:
                 return target.registry, unknown_scope(expr.lineno)
             fdef = self.local_factory(expr.func, frame)
             if fdef is not None and depth < MAX_FACTORY_DEPTH:
-                return self._eval_factory(fdef, expr, scopes, depth + 1)
+                return self._eval_factory(fdef, expr, scopes, frame, env, depth + 1)
         return None, None
 
     def local_factory(self, func_node: ast.expr, frame: Frame) -> FactoryDef | None:
@@ -320,9 +314,11 @@ class ScopeBuilder:
         sym = self.resolver.resolve_expr(func_node, frame)
         if isinstance(sym, Path):
             sym = frame.resolver.deref(sym, force=FACTORY)
-        if not isinstance(sym, LocalDef) or sym.frame.is_class:
+        if sym is None and isinstance(func_node, ast.Attribute):
+            sym = instance_method(self.resolver, func_node, frame)  # a method: self is bound
+        elif isinstance(sym, LocalDef) and sym.frame.is_class:
             return None
-        if sym.node.decorator_list:
+        if not isinstance(sym, LocalDef) or sym.node.decorator_list:
             return None
         key = id(sym.node)
         if key not in self._factories:
@@ -330,23 +326,10 @@ class ScopeBuilder:
             self._factories[key] = find_factory(self.resolver, sym)
         return self._factories[key]
 
-    def _scope_cm_factory(self, func_node: ast.expr, frame: Frame) -> ScopeCM | None:
-        """A project function that returns ``arg_scope(...)`` itself (a context manager,
-        not a dict: object_detection's ``_batch_norm_arg_scope(list_ops, ...)``): that call,
-        the function's frame, the registry and the def, when it is its only return."""
-        sym = self.resolver.resolve_expr(func_node, frame)
-        if isinstance(sym, Path):
-            sym = frame.resolver.deref(sym, force=FACTORY)
-        if not isinstance(sym, LocalDef) or sym.frame.is_class or sym.node.decorator_list:
-            return None
-        key = id(sym.node)
-        if key not in self._scope_cms:
-            self._scope_cms[key] = find_scope_cm_factory(self.resolver, sym)
-        return self._scope_cms[key]
-
-    def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes,
-                      depth: int) -> tuple[str | None, Scope | None]:
-        env = bind_params(fdef.node, call)
+    def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes, frame: Frame,
+                      env: Env, depth: int) -> tuple[str | None, Scope | None]:
+        """The dict ``call`` (in ``frame``, a factory's with ``env`` or not) returns."""
+        env = bind_params(fdef.node, call, frame, env, fdef.method)
         cur = scopes
         for with_node, item in fdef.chain:
             cur = self.apply_item(item, with_node, cur, fdef.frame, env, depth, report=False)

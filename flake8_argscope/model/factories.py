@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 import ast
-import copy
 from typing import TYPE_CHECKING
 
 from flake8_argscope.frames import SCOPE_NODES
-from flake8_argscope.known import SCOPE_ENTERING, Api
+from flake8_argscope.known import Api
+from flake8_argscope.model.kwargs import KwargsDict, fixed, unpacked
 from flake8_argscope.record import Frozen
-from flake8_argscope.syntax import is_literal
+from flake8_argscope.syntax import is_literal, own_nodes
 
 if TYPE_CHECKING:
-    from typing import Union
+    from collections.abc import Callable
+    from typing import Any, Union
+
+    from flake8_argscope.model.kwargs import Env
 
     from flake8_argscope.frames import Frame
     from flake8_argscope.resolve import Resolver
@@ -21,49 +24,50 @@ if TYPE_CHECKING:
 
     # the with items around a statement, outermost first
     Chain = tuple[tuple[Union[ast.With, ast.AsyncWith], ast.withitem], ...]
-    # what a scope context-manager factory returns: (the arg_scope call, the def's frame,
-    # its registry, the def)
-    ScopeCM = tuple[ast.Call, Frame, str, Union[ast.FunctionDef, ast.AsyncFunctionDef]]
 
 
 class FactoryDef(Frozen):
     """A def returning a scope dict: ``chain`` ((with_node, withitem), ...) from the
     outermost to the returning item; ``as_item`` the item whose ``as`` name is returned,
-    or ``returns`` the factory call it returns."""
+    or ``returns`` the factory call it returns; ``method``: called on an instance."""
 
-    __slots__ = _fields = ("node", "frame", "chain", "as_item", "returns")
+    __slots__ = _fields = ("node", "frame", "chain", "as_item", "returns", "method")
     node: ast.FunctionDef | ast.AsyncFunctionDef
     frame: Frame
     chain: Chain
     as_item: ast.withitem | None  # its context_expr is an arg_scope(...) call
     returns: ast.Call | None
+    method: bool
 
 
 def _returns(body: list[ast.stmt]) -> list[tuple[ast.Return, Chain]]:
     """Every ``return`` of a def body (not of nested defs), with the with items around it."""
     found: list[tuple[ast.Return, Chain]] = []
-
-    def walk(body: list[ast.stmt], chain: Chain) -> None:
-        for stmt in body:
-            if isinstance(stmt, SCOPE_NODES):
-                continue
-            if isinstance(stmt, ast.Return):
-                found.append((stmt, chain))
-                continue
-            if isinstance(stmt, (ast.With, ast.AsyncWith)):
-                walk(stmt.body, chain + tuple((stmt, it) for it in stmt.items))
-                continue
-            for field in ("body", "orelse", "finalbody"):
-                sub = getattr(stmt, field, None)
-                if isinstance(sub, list):
-                    walk(sub, chain)
-            for h in getattr(stmt, "handlers", ()):
-                walk(h.body, chain)
-            for case in getattr(stmt, "cases", ()):
-                walk(case.body, chain)
-
-    walk(body, ())
+    _collect_returns(body, (), found)
     return found
+
+
+def _collect_returns(body: list[ast.stmt], chain: Chain,
+                     found: list[tuple[ast.Return, Chain]]) -> None:
+    # a module-level function, not a closure: a recursive closure is a reference cycle
+    # per call, left for the garbage collector
+    for stmt in body:
+        if isinstance(stmt, SCOPE_NODES):
+            continue
+        if isinstance(stmt, ast.Return):
+            found.append((stmt, chain))
+            continue
+        if isinstance(stmt, (ast.With, ast.AsyncWith)):
+            _collect_returns(stmt.body, chain + tuple((stmt, it) for it in stmt.items), found)
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            sub = getattr(stmt, field, None)
+            if isinstance(sub, list):
+                _collect_returns(sub, chain, found)
+        for h in getattr(stmt, "handlers", ()):
+            _collect_returns(h.body, chain, found)
+        for case in getattr(stmt, "cases", ()):
+            _collect_returns(case.body, chain, found)
 
 
 def find_factory(resolver: Resolver, sym: LocalDef) -> FactoryDef | None:
@@ -89,10 +93,11 @@ def find_factory(resolver: Resolver, sym: LocalDef) -> FactoryDef | None:
                 target = resolver.target_of(expr.func, frame)
                 if not (isinstance(target, Api) and target.name == "arg_scope"):
                     return None
-                return FactoryDef(node, frame, chain[: i + 1], item, None)
+                return FactoryDef(node, frame, chain[: i + 1], item, None,
+                                  sym.frame.is_class)
         return None
     if isinstance(value, ast.Call):
-        return FactoryDef(node, frame, chain, None, value)
+        return FactoryDef(node, frame, chain, None, value, sym.frame.is_class)
     return None
 
 
@@ -106,21 +111,50 @@ class Caller(Frozen):
     fnode: ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def find_scope_cm_factory(resolver: Resolver, sym: LocalDef) -> ScopeCM | None:
-    """(the ``arg_scope(...)`` call, the def's frame, its registry, the def) when the def's
-    only return, outside any ``with``, returns that call."""
-    node = sym.node
-    returns = _returns(node.body)
-    if len(returns) != 1 or returns[0][1]:
+def scope_cm_returns(sym: LocalDef) -> list[ast.Return] | None:
+    """The returns of a def that may return a scope context manager
+    (object_detection's ``_batch_norm_arg_scope`` returns ``arg_scope(list_ops, ...)``;
+    mobilenet's ``safe_arg_scope`` returns that or a ``NoOpScope()``): each returns a call,
+    or a name bound to one (``gen = slim.arg_scope(...); return gen``), outside any ``with``.
+    What each call is, and which are reached, is decided per call."""
+    returns = _returns(sym.node.body)
+    if not returns or any(chain or not isinstance(ret.value, (ast.Call, ast.Name))
+                          for ret, chain in returns):
         return None
-    value = returns[0][0].value
-    if not isinstance(value, ast.Call):
+    return [ret for ret, _chain in returns]
+
+
+def live_returns(body: list[ast.stmt],
+                 truth: Callable[[ast.expr], bool | None]) -> list[ast.Return] | None:
+    """The returns of a def body that may be reached, following ``if`` tests that ``truth``
+    decides; None when a return sits inside a loop, ``try`` or ``with`` (not followed)."""
+    found: list[ast.Return] = []
+
+    def scan(stmts: list[ast.stmt]) -> bool | None:  # falls through? None: give up
+        for stmt in stmts:
+            if isinstance(stmt, ast.Return):
+                found.append(stmt)
+                return False
+            if isinstance(stmt, ast.If):
+                decided = truth(stmt.test)
+                arms = [stmt.body] if decided is True else [stmt.orelse] if decided is False \
+                    else [stmt.body, stmt.orelse]
+                falls = False
+                for arm in arms:
+                    through = scan(arm)
+                    if through is None:
+                        return None
+                    falls = falls or through
+                if not falls:
+                    return False
+            elif not isinstance(stmt, SCOPE_NODES) and any(
+                    isinstance(n, ast.Return) for n in own_nodes(stmt)):
+                return None
+        return True
+
+    if scan(body) is None:
         return None
-    frame = sym.frame.resolver.frame_for(node, sym.frame)
-    target = resolver.target_of(value.func, frame)
-    if not (isinstance(target, Api) and target.name in SCOPE_ENTERING):
-        return None
-    return value, frame, target.registry, node
+    return found
 
 
 def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
@@ -140,33 +174,45 @@ def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
     return None
 
 
-def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef,
-                call: ast.Call) -> dict[str, ast.expr | None]:
+def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
+                frame: Frame | None = None, outer: Env = None, method: bool = False) -> Env:
     """Parameter -> literal AST fixed by the call site (argument or untouched default),
-    or None when the value is not certain."""
+    or None when the value is not certain; ``**params`` -> a KwargsDict of the keywords
+    no named parameter takes. ``call`` is evaluated in ``frame`` (for ``**name`` there),
+    itself a factory's with the parameters ``outer`` when factories call factories; a
+    ``method`` gets its first parameter from the instance."""
     args = fnode.args
-    positional = [a.arg for a in args.posonlyargs + args.args]
+    positional = [a.arg for a in args.posonlyargs + args.args][1 if method else 0:]
     env: dict[str, ast.expr | None] = {
         name: None for name in positional + [a.arg for a in args.kwonlyargs]}
     for extra in (args.vararg, args.kwarg):
         if extra is not None:
             env[extra.arg] = None
-    if any(isinstance(a, ast.Starred) for a in call.args) or any(
-            k.arg is None for k in call.keywords):
+    if any(isinstance(a, ast.Starred) for a in call.args):
         return env
-    given: dict[str | None, ast.expr] = {}  # (no None key: returned above)
-    value: ast.expr | None
-    for name, value in zip(positional, call.args):
-        given[name] = value
+    given: dict[str, ast.expr | None] = dict(zip(positional, call.args))
     for kw in call.keywords:
-        given[kw.arg] = kw.value
+        if kw.arg is not None:
+            given[kw.arg] = kw.value
+            continue
+        keys = unpacked(kw.value, frame, outer) if frame is not None else None
+        if keys is None or keys[1]:
+            return env  # keys not known: any parameter may be given
+        for key, value, where in keys[0]:  # another frame's names mean nothing here
+            given[key] = value if where is frame or value is None or is_literal(value) \
+                else None
     defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
     for a, d in zip(args.kwonlyargs, args.kw_defaults):
         if d is not None:
             defaults[a.arg] = d
     for name in env:
-        value = given.get(name, defaults.get(name))
-        env[name] = value if value is not None and is_literal(value) else None
+        if name in given:
+            env[name] = fixed(given[name], outer)
+        elif name in defaults:
+            env[name] = fixed(defaults[name], None)  # evaluated in the def's frame
+    if args.kwarg is not None:
+        env[args.kwarg.arg] = KwargsDict(
+            [(key, fixed(value, outer)) for key, value in given.items() if key not in env])
     return env
 
 
@@ -182,4 +228,16 @@ class _Subst(ast.NodeTransformer):
 
 def substitute(value: ast.expr, env: dict[str, ast.expr | None]) -> ast.expr:
     """A copy of ``value`` with the names of ``env`` replaced by their values."""
-    return _Subst(env).visit(copy.deepcopy(value))
+    return _Subst(env).visit(_clone(value))
+
+
+def _clone(value: Any) -> Any:
+    """A deep copy of an expression tree: what ``copy.deepcopy`` makes of it, without its
+    generic machinery (several times slower, and run for every factory call)."""
+    if isinstance(value, ast.AST):
+        new = type(value).__new__(type(value))
+        new.__dict__.update({k: _clone(v) for k, v in value.__dict__.items()})
+        return new
+    if isinstance(value, list):
+        return [_clone(v) for v in value]
+    return value  # str, int, None, constants: immutable

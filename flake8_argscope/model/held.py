@@ -8,7 +8,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_argscope import known
-from flake8_argscope.symbols import Path
+from flake8_argscope.frames import SCOPE_NODES
+from flake8_argscope.symbols import LocalClass, LocalDef, Path
 
 if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
@@ -21,7 +22,7 @@ _DISPLAYS = (ast.List, ast.Tuple, ast.Set)
 MAX_DEPTH = 4
 
 
-def _owner(name: str, frame: Frame) -> Frame | None:
+def owner_frame(name: str, frame: Frame) -> Frame | None:
     """The frame whose binding of ``name`` ``frame`` sees: itself or the module (a closure
     variable of an enclosing function is not followed)."""
     f: Frame | None = frame
@@ -32,20 +33,42 @@ def _owner(name: str, frame: Frame) -> Frame | None:
     return f
 
 
-def _bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
+def bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
     """The value of ``name`` when one plain assignment binds it (in ``frame``, or at module
     level when ``frame`` does not bind it) and nothing mutates it or rebinds it globally."""
-    owner = _owner(name, frame)
+    owner = owner_frame(name, frame)
     if owner is None:
         return None
     bindings = owner.bindings.get(name, ())
     if (len(bindings) != 1 or bindings[0].kind != "assign" or name in owner.store_attr_roots
             or name in owner.declared_global or name in owner.declared_nonlocal):
         return None
-    if any(name in f.declared_global for f in resolver.frames.values() if not f.is_module):
+    if name in _function_globals(resolver):
         return None
     value = getattr(bindings[0].node, "value", None)
     return (value, owner) if isinstance(value, ast.expr) else None
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _function_globals(resolver: Resolver) -> frozenset[str]:
+    """Names some def or class body of the module declares ``global`` (cached on the
+    resolver; a scan of the statements, not the frames: once per file, not per look-up)."""
+    if resolver.function_globals is None:
+        names: set[str] = set()
+        source = resolver.source
+        if source is None or "global" in source:
+            stack: list[tuple[ast.AST, bool]] = [(s, False) for s in resolver.tree.body]
+            while stack:
+                node, nested = stack.pop()
+                if nested and isinstance(node, ast.Global):
+                    names.update(node.names)
+                nested = nested or isinstance(node, SCOPE_NODES)
+                for field in _BLOCKS:
+                    stack.extend((s, nested) for s in getattr(node, field, ()))
+        resolver.function_globals = frozenset(names)
+    return resolver.function_globals
 
 
 def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
@@ -57,7 +80,7 @@ def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
     if depth <= 0:
         return None
     if isinstance(node, ast.Name):
-        bound = _bound_value(resolver, node.id, frame)
+        bound = bound_value(resolver, node.id, frame)
         if bound is None or not isinstance(bound[0], (_DISPLAYS, ast.BinOp, ast.Name)):
             return None
         return op_sequence(resolver, bound[0], bound[1], depth - 1)
@@ -95,7 +118,7 @@ def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> st
     if isinstance(node, ast.Name):
         if node.id in _wrapper_arguments(resolver):
             return None
-        bound = _bound_value(resolver, node.id, frame)
+        bound = bound_value(resolver, node.id, frame)
         if bound is None:
             return None
         node, frame = bound
@@ -108,17 +131,27 @@ def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> st
     return wrapped.attr if isinstance(wrapped, ast.Attribute) else getattr(wrapped, "id", "?")
 
 
-def _only_entered(name: str, owner: Frame) -> bool:
+def _only_entered(resolver: Resolver, name: str, owner: Frame) -> bool:
     """Is ``name`` read nowhere in ``owner`` but as a ``with`` item? (Anything else could
     enter the context manager where the walk does not see it.)"""
-    entered = set()
-    for node in ast.walk(owner.node):
-        if isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name) and (
-                node.context_expr.id == name):
-            entered.add(id(node.context_expr))
-    return all(id(node) in entered for node in ast.walk(owner.node)
-               if isinstance(node, ast.Name) and node.id == name
-               and isinstance(node.ctx, ast.Load))
+    return name not in _read_elsewhere(resolver, owner)
+
+
+def _read_elsewhere(resolver: Resolver, owner: Frame) -> frozenset[str]:
+    """The names ``owner``'s node reads other than as a ``with`` item (one walk per frame,
+    cached on the resolver: a big module would otherwise be walked again per look-up)."""
+    found = resolver.read_elsewhere.get(id(owner.node))
+    if found is None:
+        entered: set[int] = set()
+        loads: dict[str, list[int]] = {}
+        for node in ast.walk(owner.node):
+            if isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
+                entered.add(id(node.context_expr))
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+                loads.setdefault(node.id, []).append(id(node))
+        found = frozenset(n for n, ids in loads.items() if any(i not in entered for i in ids))
+        resolver.read_elsewhere[id(owner.node)] = found
+    return found
 
 
 def held_context_managers(resolver: Resolver, name: str,
@@ -127,7 +160,7 @@ def held_context_managers(resolver: Resolver, name: str,
     when they are the branches of one ``if``/``try``: deeplab's ``arg_scope =
     slim.arg_scope(...)`` / ``else: arg_scope = slim.arg_scope([])``), when ``name`` is only
     assigned and only read as a ``with`` item; else None."""
-    owner = _owner(name, frame)
+    owner = owner_frame(name, frame)
     if owner is None:
         return None
     bindings = owner.bindings.get(name, ())
@@ -140,6 +173,48 @@ def held_context_managers(resolver: Resolver, name: str,
         if any(not arm for arm in last) or len({arm[0][0] for arm in last}) != 1 or len(
                 {arm[0][1] for arm in last}) != len(last):
             return None
-    if not _only_entered(name, owner):
+    if not _only_entered(resolver, name, owner):
         return None
     return [(b.node.value, owner) for b in bindings]
+
+
+def instance_method(resolver: Resolver, node: ast.Attribute, frame: Frame) -> LocalDef | None:
+    """``obj.method`` where ``obj = ProjectClass(...)`` is bound once (SSD-Tensorflow's
+    ``ssd_net.arg_scope(...)``): the method that class defines itself, when no instance
+    attribute can shadow it."""
+    obj = node.value
+    if not isinstance(obj, ast.Name):
+        return None
+    owner = owner_frame(obj.id, frame)
+    if owner is None:
+        return None
+    bindings = owner.bindings.get(obj.id, ())
+    if len(bindings) != 1 or bindings[0].kind != "assign" or obj.id in owner.declared_global:
+        return None
+    value = bindings[0].node.value
+    if not isinstance(value, ast.Call):
+        return None
+    cls = resolver.resolve_expr(value.func, owner)
+    if isinstance(cls, Path):
+        cls = owner.resolver.deref(cls, force=True)
+    if not isinstance(cls, LocalClass) or cls.node.decorator_list or cls.node.keywords:
+        return None
+    attr = node.attr
+    found = None
+    for stmt in cls.node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr:
+            found = stmt
+        elif any(isinstance(t, ast.Name) and t.id == attr for t in getattr(stmt, "targets", ())):
+            return None  # a class attribute of that name
+    if found is None:
+        return None
+    for sub in ast.walk(cls.node):  # self.<attr> = ... would shadow the method
+        if isinstance(sub, ast.Attribute) and sub.attr == attr and isinstance(
+                sub.ctx, ast.Store):
+            return None
+    for sub in ast.walk(owner.node):  # and so would obj.<attr> = ...
+        if isinstance(sub, ast.Attribute) and sub.attr == attr and isinstance(
+                sub.ctx, ast.Store) and isinstance(sub.value, ast.Name) and sub.value.id == obj.id:
+            return None
+    class_frame = cls.frame.resolver.frame_for(cls.node, cls.frame)
+    return LocalDef(found, class_frame)

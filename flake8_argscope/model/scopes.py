@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flake8_argscope.record import Frozen, Record
+from flake8_argscope.syntax import same_value
 
 if TYPE_CHECKING:
     import ast
@@ -57,24 +58,27 @@ class KwVal(Frozen):
     """One scoped keyword. ``node`` is None when the value cannot be known; ``line`` is the
     arg_scope that supplied it; ``origin`` the frame where the value is evaluated;
     ``scope_node`` the with statement (for rebinding checks); ``stable`` a value fixed by
-    substitution, in which no name can change."""
+    substitution, in which no name can change; ``also`` the same value written in other
+    scopes, any of which may be in force (``join``): each must hold."""
 
-    __slots__ = _fields = ("node", "line", "origin", "scope_node", "stable")
+    __slots__ = _fields = ("node", "line", "origin", "scope_node", "stable", "also")
     node: ast.expr | None
     line: int
     origin: Frame | None
     scope_node: ast.With | ast.AsyncWith | None
     stable: bool
+    also: tuple[KwVal, ...]
 
     def __init__(self, node: ast.expr | None, line: int, origin: Frame | None = None,
                  scope_node: ast.With | ast.AsyncWith | None = None,
-                 stable: bool = False) -> None:
+                 stable: bool = False, also: tuple[KwVal, ...] = ()) -> None:
         sa = object.__setattr__
         sa(self, "node", node)
         sa(self, "line", line)
         sa(self, "origin", origin)
         sa(self, "scope_node", scope_node)
         sa(self, "stable", stable)
+        sa(self, "also", also)
 
 
 class OpEntry(Record):
@@ -192,7 +196,8 @@ def merge(parent: Scope, listed: list[ListedOp], kwargs: dict[str, KwVal], extra
 def join(a: Scope, b: Scope, line: int) -> Scope:
     """The scope that holds whichever of ``a`` and ``b`` is in force (``with (x if c else
     y):``): a keyword is certain only where both supply it, and its value only where both
-    supply the same one (the same KwVal, inherited from an enclosing scope); a keyword only
+    supply the same one (the same KwVal, inherited from an enclosing scope, or the same
+    expression written in both, ``also`` keeping the other for the stability check); a keyword only
     one supplies may be supplied; an op name counts as listed (ASC302) only if both list it."""
     if a is b:
         return a
@@ -205,11 +210,21 @@ def join(a: Scope, b: Scope, line: int) -> Scope:
             if other is kv:
                 known[kw] = kv
             elif other is not None:  # both supply it, maybe with different values
-                known[kw] = KwVal(None, line, kv.origin, kv.scope_node)
+                known[kw] = _same_in_both(kv, other, line)
         maybe = (ea.known.keys() | eb.known.keys()) - known.keys()
         wild = union(union(ea.wild, eb.wild), frozenset(maybe))
         ops[key] = OpEntry(known, wild, ea.names & eb.names, max(ea.line, eb.line))
     return Scope(ops, union(a.wild, b.wild), line)
+
+
+def _same_in_both(a: KwVal, b: KwVal, line: int) -> KwVal:
+    """The value two scopes supply for one keyword: known when both write the same
+    expression (each evaluated where it stands; ASC201 checks both)."""
+    if a.node is not None and b.node is not None and same_value(a.node, b.node):
+        if a.stable and b.stable and not a.also:
+            return a
+        return KwVal(a.node, a.line, a.origin, a.scope_node, False, a.also + (b,))
+    return KwVal(None, line, a.origin, a.scope_node)
 
 
 _EMPTY = Scope()

@@ -36,7 +36,8 @@ The *blame frame* is the innermost traceback frame whose code lives in the case 
   the call starting on the finding's line).  ASC401 also predicts the parameter name from
   ``inspect.signature`` of the callee evaluated in the blame frame.
 * ASC402 (raised by the first call of the op in the scope): the message names the keyword
-  written on the finding's line; the failing call's callee must be scope-enabled and lack
+  written on the finding's line (or a key of a ``**mapping`` there, evaluated again in the
+  blame frame); the failing call's callee must be scope-enabled and lack
   that parameter; when the finding's ``with`` is in the same function as the blame frame,
   the blame line lies in that ``with`` statement's body.
 
@@ -371,6 +372,14 @@ class _Tracer:
         kw_lines = {}
         if call is not None:
             kw_lines = {kw.arg: kw.lineno for kw in call.keywords if kw.arg}
+            outer = caller.f_back
+            if any(kw.arg is None for kw in call.keywords) and outer is not None and (
+                    outer.f_code.co_filename == self.filename):
+                # a case-file function handing its **kwargs on: the keywords its caller wrote
+                written = self.index.call_at(_positions(outer.f_code, outer.f_lasti))
+                for kw in written.keywords if written is not None else ():
+                    if kw.arg and kw.arg not in kw_lines:
+                        kw_lines[kw.arg] = kw.lineno
         else:
             self.unmapped += 1
         for name, value in kwargs.items():
@@ -565,15 +574,19 @@ def explain(cf, line, code, exc):
             call = min(cands, key=lambda c: c.col_offset) if cands else None
         if call is None:
             return f"no call for {code} on line {line}"
+        forwarded = None
         if not _span_contains(call, blame_line):
-            return f"raised at line {blame_line}, outside the call {call.lineno}-{call.end_lineno}"
+            forwarded = _forwarded_names(cf, idx, exc, call, line) if code == "ASC401" else None
+            if forwarded is None:
+                return (f"raised at line {blame_line}, outside the call "
+                        f"{call.lineno}-{call.end_lineno}")
         want = TypeError
         if code == "ASC405":
             frag = "convolution() got multiple values for argument"
         else:
             # the clashing parameter must be one bound by a positional argument on `line`
-            names = []
-            for callee, args in _through_meta_op(
+            names = forwarded or []
+            for callee, args in [] if forwarded is not None else _through_meta_op(
                     frame, _eval_in(frame, call.func), list(call.args), line):
                 params = list(inspect.signature(callee).parameters)
                 names += [params[i] for i, a in enumerate(args)
@@ -593,6 +606,15 @@ def explain(cf, line, code, exc):
             factory_kws = idx.scope_cm_keywords(line)
             if m and m.group(1) in factory_kws:
                 kws = [m.group(1)]
+        if not kws:
+            # `**mapping` on the line, evaluated again in the blame frame: its keys count as
+            # written there
+            m = re.search(r"unexpected keyword argument '(\w+)'", msg)
+            for c in idx.calls:
+                for kw in c.keywords:
+                    if kw.arg is None and kw.lineno == line and m and m.group(1) in _eval_in(
+                            frame, kw.value):
+                        kws = [m.group(1)]
         if len(kws) != 1:
             return f"ASC402 needs exactly one keyword on line {line}, found {kws}"
         kwname = kws[0]
@@ -616,6 +638,38 @@ def explain(cf, line, code, exc):
     if not isinstance(exc, want) or frag not in msg:
         return f"predicted {want.__name__} containing {frag!r}, got {type(exc).__name__}: {msg}"
     return None
+
+
+def _forwarded_names(cf, idx, exc, call, line):
+    """A case-file function that hands its ``*args`` on (``def f(x, k, *args): return
+    slim.conv2d(x, *args)``), called by the ``call`` on ``line`` (directly or through
+    repeat/stack) and raising inside: the op parameters that the positionals written on
+    ``line`` land on; None when the traceback is not that shape."""
+    tbs, tb = [], exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(cf.path):
+            tbs.append(tb)
+        tb = tb.tb_next
+    if len(tbs) < 2:
+        return None
+    outer, inner = tbs[-2], tbs[-1]
+    outer_pos = _positions(outer.tb_frame.f_code, outer.tb_lasti)
+    if outer_pos[0] is None or not _span_contains(call, outer_pos[0]):
+        return None
+    inner_call = idx.call_at(_positions(inner.tb_frame.f_code, inner.tb_lasti))
+    if inner_call is None or not inner_call.args or not isinstance(
+            inner_call.args[-1], ast.Starred):
+        return None
+    skip = len(inner_call.args) - 1  # the op's positionals the forwarder writes itself
+    own = inner.tb_frame.f_code.co_argcount  # the forwarder's named positionals
+    params = list(inspect.signature(_eval_in(inner.tb_frame, inner_call.func)).parameters)
+    names = []
+    for _fwd, args in _through_meta_op(outer.tb_frame, _eval_in(outer.tb_frame, call.func),
+                                       list(call.args), line):
+        names += [params[skip + i - own] for i, a in enumerate(args)
+                  if i >= own and not isinstance(a, ast.Starred) and _span_contains(a, line)
+                  and skip + i - own < len(params)]
+    return names
 
 
 def _through_meta_op(frame, callee, args, line):

@@ -139,3 +139,37 @@ def case_loop(x):
         for i in range(2):
             net = slim.conv2d(net, 4, [3, 3], stride=1, scope='c%d' % i)  # ASC201
     return net
+
+
+def case_rebound_after_the_call(x):
+    pad = 'SAME'
+    with slim.arg_scope([slim.conv2d], padding=pad):
+        x = slim.conv2d(x, 4, [3, 3], padding=pad)  # ASC201
+        pad = 'VALID'
+        return slim.conv2d(x, 4, [3, 3], padding=pad)
+
+
+def _rebound_in_a_loop(x, depths):
+    pad = 'SAME'
+    with slim.arg_scope([slim.conv2d], padding=pad):
+        for depth in depths:
+            x = slim.conv2d(x, depth, [3, 3], padding=pad)
+            pad = 'VALID'
+    return x
+
+
+def case_rebound_in_a_loop(x):
+    return _rebound_in_a_loop(x, [4, 4])
+
+
+def _loop_around_the_with(x, depths):
+    pad = 'SAME'
+    for depth in depths:
+        with slim.arg_scope([slim.conv2d], padding=pad):
+            x = slim.conv2d(x, depth, [3, 3], padding=pad)  # ASC201
+        pad = 'VALID'
+    return x
+
+
+def case_loop_around_the_with(x):
+    return _loop_around_the_with(x, [4, 4])

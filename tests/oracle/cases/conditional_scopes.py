@@ -2,6 +2,7 @@
 NoOpScope()):`. A call-site finding holds in both branches; the case runs one of them."""
 import contextlib
 
+import tensorflow as tf
 import tf_slim as slim
 
 
@@ -55,3 +56,30 @@ def case_nullcontext_is_empty(x):
     with slim.arg_scope([slim.conv2d], padding='SAME'):
         with contextlib.nullcontext():
             return slim.conv2d(x, 4, [3, 3], padding='SAME')  # ASC201
+
+
+def _backbone_scope():
+    with slim.arg_scope([slim.conv2d, slim.separable_conv2d], activation_fn=tf.nn.relu6) as sc:
+        return sc
+
+
+def _head_scope():
+    with slim.arg_scope([slim.conv2d], activation_fn=tf.nn.relu6, padding='VALID') as sc:
+        return sc
+
+
+def _both_write_the_value(x, use_head):
+    # object_detection's ssd feature extractors: either dict is in force, and both write
+    # activation_fn=tf.nn.relu6 (each evaluated where it stands, the same object)
+    with slim.arg_scope(_backbone_scope()):
+        with (slim.arg_scope(_head_scope()) if use_head else NoOpScope()):
+            x = slim.conv2d(x, 4, [3, 3], activation_fn=tf.nn.relu6)  # ASC201
+            return slim.conv2d(x, 4, [3, 3], padding='VALID')  # ok: VALID in one branch only
+
+
+def case_same_value_in_both_head(x):
+    return _both_write_the_value(x, True)
+
+
+def case_same_value_in_both_backbone(x):
+    return _both_write_the_value(x, False)

@@ -31,3 +31,37 @@ def case_stack_single_values(x):
 def case_ok_repeat_override(x):
     with slim.arg_scope([slim.conv2d], padding='SAME'):
         return slim.repeat(x, 2, slim.conv2d, 4, [3, 3], padding='VALID', scope='conv')
+
+
+def _scaled_residual(x, factor, *args, **kwargs):
+    # facenet's conv2d_block: the positionals after factor go straight to slim.conv2d
+    return x + factor * slim.conv2d(x, *args, **kwargs)
+
+
+def _residual_no_kwargs(x, *args):
+    return slim.conv2d(x, *args)
+
+
+def case_forwarder_positional(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return _scaled_residual(x, 0.1, 3, [3, 3], 1)  # ASC401
+
+
+def case_forwarder_redundant(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME'):
+        return _scaled_residual(x, 0.1, 3, [3, 3], padding='SAME')  # ASC201
+
+
+def case_forwarder_under_repeat(x):
+    with slim.arg_scope([slim.conv2d], stride=1, padding='SAME'):
+        return slim.repeat(x, 2, _scaled_residual, 0.1, 3, [3, 3], 1)  # ASC401
+
+
+def case_forwarder_without_kwargs(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return _residual_no_kwargs(x, 4, [3, 3], 1)  # ASC401
+
+
+def case_forwarder_fine(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return _scaled_residual(x, 0.1, 3, [3, 3], padding='SAME')
