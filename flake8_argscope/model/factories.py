@@ -235,8 +235,12 @@ def _clone(value: Any) -> Any:
     """A deep copy of an expression tree: what ``copy.deepcopy`` makes of it, without its
     generic machinery (several times slower, and run for every factory call)."""
     if isinstance(value, ast.AST):
+        # the node's fields and positions only: other attributes may link back up the tree
+        # (pyflakes < 3.1, which runs on the same tree, sets node._pyflakes_parent)
         new = type(value).__new__(type(value))
-        new.__dict__.update({k: _clone(v) for k, v in value.__dict__.items()})
+        attrs = value.__dict__
+        new.__dict__.update({k: _clone(attrs[k]) for k in value._fields if k in attrs})
+        new.__dict__.update({k: attrs[k] for k in value._attributes if k in attrs})
         return new
     if isinstance(value, list):
         return [_clone(v) for v in value]
