@@ -8,7 +8,7 @@ own scope, which the walker shadows while it is inside them.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope.record import Frozen, Record
 
@@ -33,9 +33,10 @@ _NO_ARMS: dict[int, Arm] = {}  # shared, never written: most frames have no bran
 
 
 class Binding(Frozen):
-    """kind: import | from | star | assign | def | class | withas | param | other;
+    """kind: import | from | star | assign | unpack | def | class | withas | param | other;
     node: the statement / def / withitem / alias; path: for imports the dotted path bound
-    (None: relative); level/module: a relative import's level and module part."""
+    (None: relative); level/module: a relative import's level and module part (``level``:
+    the name's index in the target tuple for ``unpack``)."""
 
     __slots__ = _fields = ("kind", "line", "node", "path", "level", "module")
     kind: str
@@ -292,6 +293,11 @@ class _Collector(ast.NodeVisitor):
         for target in node.targets:
             if isinstance(target, ast.Name) and len(node.targets) == 1:
                 self.add(target.id, Binding("assign", node.lineno, node))
+            elif len(node.targets) == 1 and isinstance(target, (ast.Tuple, ast.List)) and all(
+                    isinstance(e, ast.Name) for e in target.elts):
+                # ``a, b = ...``: each name knows its index (in ``level``)
+                for i, elt in enumerate(target.elts):
+                    self.add(cast(ast.Name, elt).id, Binding("unpack", node.lineno, node, None, i))
             else:
                 self._store(target)
 

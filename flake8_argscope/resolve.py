@@ -239,6 +239,16 @@ class Resolver:
             return LocalClass(b.node, frame)
         if kind == "withas":
             return ScopeRef(b.node)
+        if kind == "unpack":
+            busy: tuple[object, ...] = ("unpack", id(b.node), b.level)
+            value = unpacked_value(b.node, b.level) if busy not in self._busy else None
+            if value is None:
+                return UNKNOWN
+            self._busy.add(busy)  # ``a, b = b, a``
+            try:
+                return self._assigned(value, frame)
+            finally:
+                self._busy.discard(busy)
         if kind == "assign":
             key = ("assign", id(b.node))
             if key in self._busy:
@@ -349,3 +359,31 @@ class Resolver:
         if isinstance(sym, Wrapped):
             return sym.frame.resolver.defs.wrapped(sym)
         return sym
+
+
+def unpacked_value(stmt: ast.Assign, index: int) -> ast.Assign | None:
+    """``a, b = x, y`` or ``a, b = [add_arg_scope(op) for op in (f, g)]`` (a project's kept
+    wrappers of tf.layers functions): the plain assignment the name at ``index`` amounts to,
+    or None."""
+    n = len(stmt.targets[0].elts)  # type: ignore[attr-defined]  # a Tuple or List (frames)
+    value = stmt.value
+    elt: ast.expr | None = None
+    if isinstance(value, (ast.Tuple, ast.List)):
+        if len(value.elts) == n and not any(isinstance(e, ast.Starred) for e in value.elts):
+            elt = value.elts[index]
+    elif isinstance(value, ast.ListComp) and len(value.generators) == 1:
+        gen = value.generators[0]
+        it, target, body = gen.iter, gen.target, value.elt
+        if (not gen.ifs and not gen.is_async and isinstance(target, ast.Name)
+                and isinstance(it, (ast.Tuple, ast.List)) and len(it.elts) == n
+                and not any(isinstance(e, ast.Starred) for e in it.elts)
+                and isinstance(body, ast.Call) and len(body.args) == 1 and not body.keywords
+                and isinstance(body.args[0], ast.Name) and body.args[0].id == target.id
+                and not any(isinstance(x, ast.Name) and x.id == target.id
+                            for x in ast.walk(body.func))):
+            elt = ast.copy_location(ast.Call(func=body.func, args=[it.elts[index]],
+                                             keywords=[]), body)
+    if elt is None:
+        return None
+    return ast.copy_location(
+        ast.Assign(targets=[ast.Name(id="_", ctx=ast.Store())], value=elt), stmt)

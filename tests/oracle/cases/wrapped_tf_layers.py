@@ -35,3 +35,23 @@ def case_wrapped_not_accepted(x):
 def case_wrapped_differs(x):
     with slim.arg_scope([dense], activation=tf.nn.relu):
         return dense(x, 4, activation=None)
+
+# kept wrappers unpacked from a list comprehension (a translation model's module-level code)
+sep, pool1d = [slim.add_arg_scope(f) for f in (tf.compat.v1.layers.separable_conv2d,
+                                               tf.compat.v1.layers.max_pooling1d)]
+dense_alias, conv_alias = dense, conv
+
+
+def case_unpacked_wrapper_positional(x):
+    with slim.arg_scope([sep], padding='same'):
+        return sep(x, 4, 3, (1, 1), 'valid')  # ASC401
+
+
+def case_unpacked_wrapper_redundant(x):
+    with slim.arg_scope([sep], padding='same'):
+        return sep(x, 4, 3, padding='same')  # ASC201
+
+
+def case_unpacked_alias(x):
+    with slim.arg_scope([dense_alias], activation=tf.nn.relu):
+        return dense_alias(x, 4, tf.nn.relu)  # ASC401
