@@ -205,15 +205,37 @@ def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
     for a, d in zip(args.kwonlyargs, args.kw_defaults):
         if d is not None:
             defaults[a.arg] = d
+    rebound = _rebound(fnode)  # ``if padding is None: padding = 'SAME'``: not the argument
     for name in env:
+        if name in rebound:
+            continue
         if name in given:
             env[name] = fixed(given[name], outer)
         elif name in defaults:
             env[name] = fixed(defaults[name], None)  # evaluated in the def's frame
-    if args.kwarg is not None:
+    if args.kwarg is not None and args.kwarg.arg not in rebound:
         env[args.kwarg.arg] = KwargsDict(
             [(key, fixed(value, outer)) for key, value in given.items() if key not in env])
     return env
+
+
+def _rebound(fnode: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Names the def's own body binds or deletes (a parameter among them no longer holds
+    what the call passed)."""
+    out = set()
+    for stmt in fnode.body:
+        for node in own_nodes(stmt):
+            for sub in ast.iter_child_nodes(node) if isinstance(node, ast.stmt) else ():
+                for n in ast.walk(sub) if not isinstance(sub, SCOPE_NODES) else ():
+                    if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+                        out.add(n.id)
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                out.update(node.names)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                out.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, SCOPE_NODES[:2] + SCOPE_NODES[3:]):
+                out.add(node.name)  # a def or class
+    return out
 
 
 class _Subst(ast.NodeTransformer):
