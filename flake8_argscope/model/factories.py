@@ -220,21 +220,19 @@ def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
 
 
 def _rebound(fnode: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """Names the def's own body binds or deletes (a parameter among them no longer holds
-    what the call passed)."""
-    out = set()
+    """Names the def's body binds or deletes anywhere, nested defs included (a parameter among
+    them no longer certainly holds what the call passed)."""
+    out: set[str] = set()
     for stmt in fnode.body:
-        for node in own_nodes(stmt):
-            for sub in ast.iter_child_nodes(node) if isinstance(node, ast.stmt) else ():
-                for n in ast.walk(sub) if not isinstance(sub, SCOPE_NODES) else ():
-                    if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
-                        out.add(n.id)
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                out.add(node.id)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 out.update(node.names)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 out.update((a.asname or a.name).split(".")[0] for a in node.names)
-            elif isinstance(node, SCOPE_NODES[:2] + SCOPE_NODES[3:]):
-                out.add(node.name)  # a def or class
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.add(node.name)
     return out
 
 
