@@ -79,7 +79,7 @@ def unpacked(node: ast.expr, frame: Frame, env: Env, depth: int = 4) -> Unpacked
         if isinstance(node, ast.Call) and not added and depth > 0:
             return _returned_dict(node, frame, env, depth - 1)
         return None
-    inner = unpacked(source, frame, env, depth)
+    inner = unpacked(source, frame, env, depth - 1) if depth > 0 else None
     if inner is None:
         return None
     kept: Pairs = []
