@@ -175,7 +175,8 @@ def argument_for(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
 
 
 def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
-                frame: Frame | None = None, outer: Env = None, method: bool = False) -> Env:
+                frame: Frame | None = None, outer: Env = None, method: bool = False,
+                depth: int = 4) -> Env:
     """Parameter -> literal AST fixed by the call site (argument or untouched default),
     or None when the value is not certain; ``**params`` -> a KwargsDict of the keywords
     no named parameter takes. ``call`` is evaluated in ``frame`` (for ``**name`` there),
@@ -195,7 +196,7 @@ def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
         if kw.arg is not None:
             given[kw.arg] = kw.value
             continue
-        keys = unpacked(kw.value, frame, outer) if frame is not None else None
+        keys = unpacked(kw.value, frame, outer, depth) if frame is not None else None
         if keys is None or keys[1]:
             return env  # keys not known: any parameter may be given
         for key, value, where in keys[0]:  # another frame's names mean nothing here

@@ -119,7 +119,7 @@ def _returned_dict(call: ast.Call, frame: Frame, env: Env, depth: int) -> Unpack
     if len(returns) != 1 or returns[0].value is None:
         return None
     fframe = sym.frame.resolver.frame_for(sym.node, sym.frame)
-    fenv = bind_params(sym.node, call, frame, env)
+    fenv = bind_params(sym.node, call, frame, env, depth=depth)  # (depth: ``d = f(**d)``)
     inner = unpacked(returns[0].value, fframe, fenv, depth)
     if inner is None:
         return None
