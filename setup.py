@@ -25,7 +25,8 @@ setup(
         ],
     },
     entry_points={
-        "flake8.extension": ["ASC = flake8_argscope:ArgScopeChecker"],
+        "flake8.extension": ["ASC = flake8_argscope:ArgScopeChecker",
+                             "ASC0 = flake8_argscope.handover:report_held"],
         "console_scripts": ["flake8-argscope = flake8_argscope.cli:main"],
         "pylsp": ["argscope = flake8_argscope.pylsp_plugin"],
     },

@@ -9,13 +9,16 @@ CPU time (user+sys) and of peak RSS. Files (benchmarks/generate_huge.py, determi
 the plugin walks the file once per world).
 
 ``--split`` (in this interpreter, in-process, no venvs) shows where the difference goes:
-flake8 with the plugin deselected; with a stub in its place that reports one finding and
-does no work; and with the plugin. The stub isolates what flake8 itself spends on the first
-finding of a file reported by a plugin that runs before pyflakes (flake8 orders plugins by
-distribution name): it tokenizes the whole file into a list for its ``noqa`` map while the
-AST is alive, and the collector's full passes cost more before pyflakes has run. Usage::
+flake8 with the plugin deselected; with a stub analysis that finds one finding and does no
+work; and with the plugin (its analysis timed). The stub isolates what flake8 itself spends
+on a file's first finding: it tokenizes the whole file into a list for its ``noqa`` map. The
+plugin hands its findings over after flake8's tree checks (flake8_argscope/handover.py), so
+that list is no longer built while the tree is alive. The default line length gives the
+generated file E501 findings, so plain flake8 builds that map too; ``--flake8-arg
+--max-line-length=100`` makes the file clean for flake8 alone. Usage::
 
     python benchmarks/huge.py [--repeats 3] [--lines 50000] [--split] [--with-venv DIR]
+                              [--flake8-arg ARG ...]
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ def write_files(lines: int) -> dict[str, Path]:
     return files
 
 
-def whole_runs(files: dict[str, Path], repeats: int, with_venv: str | None) -> int:
+def whole_runs(files: dict[str, Path], repeats: int, with_venv: str | None,
+               extra: list[str]) -> int:
     cwd = Path(tempfile.mkdtemp(prefix="huge-"))
     with_, without = prepare_sides("venv", cwd)
     if with_venv:  # another build of the plugin (e.g. a release) in a copy of the venv
@@ -61,12 +65,13 @@ def whole_runs(files: dict[str, Path], repeats: int, with_venv: str | None) -> i
     runs: dict[tuple[str, str], list] = {}
     for variant, path in files.items():
         for side in (with_, without):  # warm-up: .pyc files, page cache
-            run_once([*side.flake8, "--isolated", "--exit-zero", "-j1", str(path)], cwd)
+            run_once([*side.flake8, "--isolated", "--exit-zero", "-j1", *extra, str(path)], cwd)
     for i in range(repeats):
         for variant, path in files.items():
             order = (with_, without) if i % 2 == 0 else (without, with_)
             for side in order:
-                r = run_once([*side.flake8, "--isolated", "--exit-zero", "-j1", str(path)], cwd)
+                cmd = [*side.flake8, "--isolated", "--exit-zero", "-j1", *extra, str(path)]
+                r = run_once(cmd, cwd)
                 runs.setdefault((variant, side.label), []).append(r)
     failed = 0
     print("| file | flake8 CPU | with plugin | time ratio | flake8 peak RSS | with plugin "
@@ -91,24 +96,25 @@ def whole_runs(files: dict[str, Path], repeats: int, with_venv: str | None) -> i
 _SPLIT = r'''
 import resource, sys, time
 from flake8.main import application
-from flake8_argscope import checker, project
-mode, path = sys.argv[1], sys.argv[2]
+from flake8_argscope import walk
+mode, path, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
+# the analysis is replaced or timed, not run(): flake8 must still be the one consuming run()
+# for the findings to be handed over after its tree checks (flake8_argscope/handover.py)
 if mode == "stub":
-    def run(self):
-        return iter([(1, 0, "ASC101 a stub finding", type(self))])
-    checker.ArgScopeChecker.run = run
-args = ["--isolated", "--exit-zero", "-j1", "--output-file", "/dev/null", path]
+    walk.analyse = lambda *args: [(1, 0, "ASC101 a stub finding")]
+args = ["--isolated", "--exit-zero", "-j1", "--output-file", "/dev/null", *extra, path]
 if mode == "off":
     args[:0] = ["--extend-ignore", "ASC"]
 spent = [0.0]
 if mode == "plugin":
-    original = checker.ArgScopeChecker.run
-    def timed(self):
+    original = walk.analyse
+    def timed(*args):
         start = time.process_time()
-        found = list(original(self))
-        spent[0] += time.process_time() - start
-        return iter(found)
-    checker.ArgScopeChecker.run = timed
+        try:
+            return original(*args)
+        finally:
+            spent[0] += time.process_time() - start
+    walk.analyse = timed
 start = time.process_time()
 application.Application().run(args)
 print(time.process_time() - start, spent[0],
@@ -116,17 +122,17 @@ print(time.process_time() - start, spent[0],
 '''
 
 
-def split(files: dict[str, Path], repeats: int) -> None:
+def split(files: dict[str, Path], repeats: int, extra: list[str]) -> None:
     """In-process: plugin deselected / a one-finding stub / the plugin."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="")
-    print("| file | deselected | one-finding stub | plugin | plugin's run() | "
+    print("| file | deselected | one-finding stub | plugin | its analysis | "
           "stub / deselected | plugin / stub |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for variant, path in files.items():
         got: dict[str, list[tuple[float, float, float]]] = {}
         for _ in range(repeats):
             for mode in ("off", "stub", "plugin"):
-                out = subprocess.run([sys.executable, "-c", _SPLIT, mode, str(path)],
+                out = subprocess.run([sys.executable, "-c", _SPLIT, mode, str(path), *extra],
                                      capture_output=True, text=True, env=env, check=True)
                 cpu, own, rss = map(float, out.stdout.split())
                 got.setdefault(mode, []).append((cpu, own, rss))
@@ -148,14 +154,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when over budget")
     parser.add_argument("--with-venv", help="venv whose flake8 is the 'with' side "
                         "(default: bench.py's plugin venv)")
+    parser.add_argument("--flake8-arg", action="append", default=[], metavar="ARG",
+                        help="one more flake8 argument for both sides, e.g. "
+                             "--flake8-arg=--max-line-length=100")
     args = parser.parse_args(argv)
     started = time.monotonic()
     files = write_files(args.lines)
     if args.split:
-        split(files, args.repeats)
+        split(files, args.repeats, args.flake8_arg)
         failed = 0
     else:
-        failed = whole_runs(files, args.repeats, args.with_venv)
+        failed = whole_runs(files, args.repeats, args.with_venv, args.flake8_arg)
     print(f"({time.monotonic() - started:.0f} s)", file=sys.stderr)
     return 1 if failed and args.strict else 0
 

@@ -10,6 +10,7 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 from flake8_argscope import __version__ as _version
+from flake8_argscope import handover
 from flake8_argscope import options as _options
 from flake8_argscope.rules import CODES
 
@@ -139,10 +140,15 @@ class ArgScopeChecker:
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
         cls.config = build_config(options)
+        handover.disarm()
 
     def run(self) -> Iterator[tuple[int, int, str, type[ArgScopeChecker]]]:
         source = "".join(self.lines) if self.lines is not None else None
-        for line, col, message in findings(self.tree, self.config, self.filename, source):
+        found = findings(self.tree, self.config, self.filename, source)
+        if handover.should_hold():  # flake8 reports them once its tree is gone
+            handover.hold([((line, col), message) for line, col, message in found])
+            return
+        for line, col, message in found:
             yield line, col, message, type(self)
 
 

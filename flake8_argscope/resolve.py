@@ -62,6 +62,18 @@ class Resolver:
         self.patches = Patches(self)
         self.module_frame = self.frame_for(tree, None)
 
+    def adopt(self, other: Resolver) -> None:
+        """Take over what ``other`` (the same tree, another world) found that no world
+        changes: the frames (bindings are syntax) and the whole-module scans. An either-of
+        file is walked once per world, and these are most of a walk's set-up."""
+        self.frames, other.frames = other.frames, {}
+        for frame in self.frames.values():
+            frame.resolver = self
+        self.module_frame = other.module_frame
+        self.read_elsewhere = other.read_elsewhere
+        self.function_globals = other.function_globals
+        self.wrapper_arguments = other.wrapper_arguments
+
     # ------------------------------------------------------------ frames
     def frame_for(self, node: ScopeNode, parent: Frame | None) -> Frame:
         owner = parent.resolver if parent is not None else self

@@ -10,6 +10,7 @@ hands it to the enabled rules; it renders what they yield.
 from __future__ import annotations
 
 import ast
+import bisect
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -87,25 +88,42 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
         worlds = worlds_of(walker.resolver)
         if not worlds:
             return walker.run()
+        # a finding holds in every world when each has one of that code at that node (its
+        # message may name the world's library); the k-th of them pairs with the k-th
+        # so each world after the first walks only the module body and the def, class and
+        # lambda bodies holding a finding so far: what a body's walk finds depends on the
+        # module's walk and on the bodies around it, never on its siblings'
+        common: dict[tuple[int, int, str, int], tuple[int, int, str]] | None = None
+        for world in worlds:
+            in_world = Walker(tree, config, filename, source, world)
+            in_world.resolver.adopt(walker.resolver)
+            _release(walker)
+            walker = in_world
+            only = None if common is None else sorted({line for line, _c, _m in common.values()})
+            found: dict[tuple[int, int, str, int], tuple[int, int, str]] = {}
+            for line, col, msg in sorted(set(walker.run(only))):
+                k = 0
+                while (line, col, msg[:6], k) in found:
+                    k += 1
+                found[(line, col, msg[:6], k)] = (line, col, msg)
+            common = found if common is None else {
+                k: v for k, v in common.items() if k in found}
+            if not common:
+                return []  # no finding every world has
+        return list(common.values()) if common else []
     finally:
         _release(walker)
-    # a finding holds in every world when each has one of that code at that node (its
-    # message may name the world's library); the k-th of them pairs with the k-th
-    common: dict[tuple[int, int, str, int], tuple[int, int, str]] | None = None
-    for world in worlds:
-        found: dict[tuple[int, int, str, int], tuple[int, int, str]] = {}
-        in_world = Walker(tree, config, filename, source, world)
-        try:
-            results = in_world.run()
-        finally:
-            _release(in_world)
-        for line, col, msg in sorted(set(results)):
-            k = 0
-            while (line, col, msg[:6], k) in found:
-                k += 1
-            found[(line, col, msg[:6], k)] = (line, col, msg)
-        common = found if common is None else {k: v for k, v in common.items() if k in found}
-    return list(common.values()) if common else []
+
+
+def _spans_any(block: ast.AST, lines: list[int]) -> bool:
+    """Does the def, class or lambda ``block`` (decorators included) span one of ``lines``?"""
+    end = getattr(block, "end_lineno", None)
+    if end is None:
+        return True
+    start = min([getattr(block, "lineno", 1)]
+                + [d.lineno for d in getattr(block, "decorator_list", ())])
+    i = bisect.bisect_left(lines, start)
+    return i < len(lines) and lines[i] <= end
 
 
 def _release(walker: Walker) -> None:
@@ -190,10 +208,14 @@ class Walker:
         return self._global_names
 
     # ============================================================ driver
-    def run(self) -> list[tuple[int, int, str]]:
+    def run(self, only: list[int] | None = None) -> list[tuple[int, int, str]]:
+        """The findings; with ``only`` (sorted lines), of the module body and the bodies
+        that span one of those lines, no others (analyse() says why that is enough)."""
         self._queue.append((self.tree.body, self.resolver.module_frame, self.tree))
         while self._queue:
             body, frame, block = self._queue.popleft()
+            if only is not None and block is not self.tree and not _spans_any(block, only):
+                continue
             self.walk_body(body, frame, Scopes(), block)
         self._apply(self._file_end_rules, FileContext(self, self.sites, self.bare_calls))
         if self._dynamic:

@@ -304,6 +304,8 @@ class ScopeBuilder:
                 return target.registry, scopes.get_scope(target.registry)
             if isinstance(target, Factory):
                 return target.registry, unknown_scope(expr.lineno)
+            if isinstance(target, (Op, Partial, Unscoped, Api, Builtin)):
+                return None, None  # a library function or a configured op, not a project def
             fdef = self.local_factory(expr.func, frame)
             if fdef is not None and depth < MAX_FACTORY_DEPTH:
                 return self._eval_factory(fdef, expr, scopes, frame, env, depth + 1)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import TYPE_CHECKING
 
 from flake8_argscope.frames import SCOPE_NODES
@@ -220,9 +221,20 @@ def bind_params(fnode: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call,
     return env
 
 
-def _rebound(fnode: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+# def node -> _rebound(def): a factory is bound at each of its calls (and once per world)
+_REBOUND: weakref.WeakKeyDictionary[ast.AST, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _rebound(fnode: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
     """Names the def's body binds or deletes anywhere, nested defs included (a parameter among
     them no longer certainly holds what the call passed)."""
+    found = _REBOUND.get(fnode)
+    if found is None:
+        found = _REBOUND[fnode] = _scan_rebound(fnode)
+    return found
+
+
+def _scan_rebound(fnode: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
     out: set[str] = set()
     for stmt in fnode.body:
         for node in ast.walk(stmt):
@@ -234,7 +246,7 @@ def _rebound(fnode: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
                 out.update((a.asname or a.name).split(".")[0] for a in node.names)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 out.add(node.name)
-    return out
+    return frozenset(out)
 
 
 class _Subst(ast.NodeTransformer):
