@@ -4,7 +4,6 @@ shared with the pylint front end, pylint.py)."""
 from __future__ import annotations
 
 import gc
-import re
 import sys
 import traceback
 from typing import TYPE_CHECKING, Any
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 # Text a file must contain before any work is done (most files of a repo have none).
 TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
-_DEFAULT_TRIGGER = re.compile("|".join(TRIGGERS))
 
 # The options, as the pylint front end (pylint.py) declares them: name, kind ("int", "csv": a
 # comma-separated list, "flag"), default, help. flake8's declarations and the checks of the
@@ -57,7 +55,7 @@ class Config:
         self.api_paths: dict[str, Api] = {}  # dotted path -> Api (vendored modules)
         self.import_roots: tuple[str, ...] = ()
         self.debug = False
-        self.trigger: re.Pattern[str] = _DEFAULT_TRIGGER
+        self.triggers: tuple[str, ...] = TRIGGERS
 
 
 def _csv(value: object) -> list[str]:
@@ -103,10 +101,7 @@ def build_config(options: argparse.Namespace | None = None,
     cfg.api_paths = api
     cfg.import_roots = tuple(_csv(getattr(options, "argscope_import_roots", None)))
     cfg.debug = bool(getattr(options, "argscope_debug", False))
-    triggers = list(TRIGGERS)
-    for path in list(extras) + modules:
-        triggers.append(re.escape(path.rsplit(".", 1)[-1]))
-    cfg.trigger = re.compile("|".join(triggers))
+    cfg.triggers = TRIGGERS + tuple(path.rsplit(".", 1)[-1] for path in list(extras) + modules)
     cfg.enabled = _enabled_codes(options) if enabled is None else frozenset(enabled)
     return cfg
 
@@ -152,6 +147,15 @@ class ArgScopeChecker:
             yield line, col, message, type(self)
 
 
+def mentions(text: str, words: tuple[str, ...]) -> bool:
+    """Does ``text`` contain one of ``words``? (Substring scans: three times as fast as one
+    regex alternation, and run on every file.)"""
+    for word in words:
+        if word in text:
+            return True
+    return False
+
+
 def findings(tree: ast.Module, config: Config, filename: str,
              source: str | None) -> Iterator[tuple[int, int, str]]:
     """What flake8 and pylint report for one file: ``(line, 0-based col, message)``, sorted,
@@ -159,7 +163,7 @@ def findings(tree: ast.Module, config: Config, filename: str,
     trigger, and nothing (a traceback under ``debug``) when the analysis fails."""
     if not config.enabled:
         return
-    if source is not None and config.trigger.search(source) is None:
+    if source is not None and not mentions(source, config.triggers):
         return
     # no cyclic collection during the walk: its allocations are freed by refcounting when
     # it ends, and a collection tripped inside scans the host's whole heap (huge files)

@@ -24,7 +24,7 @@ from pylint.checkers import BaseRawFileChecker
 from pylint.constants import WarningScope
 from pylint.interfaces import HIGH
 
-from flake8_argscope.checker import OPTIONS, build_config, findings
+from flake8_argscope.checker import OPTIONS, build_config, findings, mentions
 from flake8_argscope.rules import RULES
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class ArgScopePylintChecker(BaseRawFileChecker):
         if not config.enabled:
             return
         source = read_source(node)
-        if source is None or config.trigger.search(source) is None:
+        if source is None or not mentions(source, config.triggers):
             return
         filename = node.file or node.name
         # pylint keeps every module's astroid tree alive: collections triggered mid-walk
