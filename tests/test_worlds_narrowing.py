@@ -73,3 +73,56 @@ def test_generated_either_model():
     expected = full_walks(ast.parse(source), config, "huge.py", source)
     assert expected  # planted findings survive both worlds
     assert sorted(analyse(ast.parse(source), config, "huge.py", source)) == expected
+
+
+# findings in nested defs, methods, lambdas, decorated defs and module-level blocks, next to
+# bodies without any; and a world-only finding (tf.contrib's module path in one branch)
+NESTED = """\
+import functools
+
+import tensorflow as tf
+
+try:
+    import tf_slim as slim
+except ImportError:
+    slim = tf.contrib.slim
+
+with slim.arg_scope([slim.conv2d], stride=2):
+    TOP = slim.conv2d(1, 8, [3, 3], 2)
+
+
+def clean(x):
+    return slim.conv2d(x, 8, [3, 3])
+
+
+def outer(x):
+    def inner(y):
+        with slim.arg_scope([slim.conv2d], padding='SAME'):
+            return slim.conv2d(y, 8, [3, 3], padding='SAME')
+    return inner(x)
+
+
+class Net:
+    def clean(self, x):
+        return slim.max_pool2d(x, [2, 2])
+
+    @functools.lru_cache()
+    def build(self, x):
+        with slim.arg_scope([slim.conv2d], stride=1):
+            f = lambda v: slim.conv2d(v, 8, [3, 3], 2)  # noqa: E731 (no scope in a lambda)
+            return slim.conv2d(f(x), 8, [3, 3], 2)
+
+
+def repeated(x):
+    x = slim.conv2d(x, 8, 3, rate=2)
+    x = slim.conv2d(x, 8, 3, rate=2)
+    return slim.conv2d(x, 8, 3, rate=2)
+"""
+
+
+def test_nested_bodies():
+    config = build_config()
+    expected = full_walks(ast.parse(NESTED), config, "nested.py", NESTED)
+    codes = sorted(m[:6] for _l, _c, m in expected)
+    assert codes == ["ASC101", "ASC201", "ASC401", "ASC401"], expected
+    assert sorted(analyse(ast.parse(NESTED), config, "nested.py", NESTED)) == expected
