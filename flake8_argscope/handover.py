@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-_armed = False  # report_held is loaded in this flake8 run (see arm / disarm)
+_armed = False  # report_held is loaded in this flake8 run (see _arm / disarm)
 # The held findings of the file being checked; each file's tree run replaces them.
 _held: list[tuple[tuple[int, int], str]] = []
 
@@ -55,7 +55,8 @@ def hold(found: list[tuple[tuple[int, int], str]]) -> None:
 
 
 def report_held(logical_line: str) -> list[tuple[tuple[int, int], str]] | None:
-    """flake8 logical-line plugin: the held findings, once, at the file's first logical line."""
+    """flake8 logical-line plugin: the held findings, once, at the file's first logical line.
+    (``logical_line`` is unused: flake8 knows a logical-line plugin by that parameter.)"""
     if not _held:
         return None
     found = _held[:]

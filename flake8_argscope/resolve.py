@@ -64,8 +64,8 @@ class Resolver:
 
     def adopt(self, other: Resolver) -> None:
         """Take over what ``other`` (the same tree, another world) found that no world
-        changes: the frames (bindings are syntax) and the whole-module scans. An either-of
-        file is walked once per world, and these are most of a walk's set-up."""
+        changes: the frames (bindings are syntax) and the whole-module scans, which are
+        much of a walk's set-up (walk.analyse walks an either-of file in each world)."""
         self.frames, other.frames = other.frames, {}
         for frame in self.frames.values():
             frame.resolver = self

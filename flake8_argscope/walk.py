@@ -89,8 +89,8 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
         if not worlds:
             return walker.run()
         # a finding holds in every world when each has one of that code at that node (its
-        # message may name the world's library); the k-th of them pairs with the k-th
-        # so each world after the first walks only the module body and the def, class and
+        # message may name the world's library); the k-th of them pairs with the k-th. So
+        # each world after the first walks only the module body and the def, class and
         # lambda bodies holding a finding so far: what a body's walk finds depends on the
         # module's walk and on the bodies around it, never on its siblings'
         common: dict[tuple[int, int, str, int], tuple[int, int, str]] | None = None

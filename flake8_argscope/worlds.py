@@ -2,7 +2,7 @@
 ``if`` (``try: import tf_slim as slim`` / ``except ImportError: slim = tf.contrib.slim``).
 
 Each branch is a consistent *world*: ``slim.arg_scope`` and ``slim.conv2d`` come from the same
-one, so the file is analysed once per world and only the findings every world has are kept
+one, so the file is analysed in each world and only the findings every world has are kept
 (``walk.analyse``). A world maps the id of an ``if``/``try`` node to the branch taken; it
 applies only to names bound in more than one branch of that node, so ``import tensorflow as
 tf`` at the top of a ``try`` still binds ``tf`` in the ``except`` world.
