@@ -608,27 +608,27 @@ def py_files(root: Path) -> list[Path]:
     return out
 
 
-def report(results: list[Result], seconds: float, out=None, show=200) -> None:
-    out = out or sys.stdout
+def _tally(results, keys):
+    """key -> [injected, found] over ``results``, each counted under every key it has."""
     table = defaultdict(lambda: [0, 0])
     for r in results:
-        for key in ((r.corpus, r.site.code), ("ALL", r.site.code)):
+        for key in keys(r):
             table[key][0] += 1
             table[key][1] += r.found
+    return table
+
+
+def report(results: list[Result], seconds: float, out=None, show=200) -> None:
+    out = out or sys.stdout
+    table = _tally(results, lambda r: ((r.corpus, r.site.code), ("ALL", r.site.code)))
     print(f"{'corpus':48} {'code':6} {'injected':>8} {'found':>6} {'recall':>7}", file=out)
     for (corpus, code), (n, f) in sorted(table.items(), key=lambda kv: (kv[0][0] == "ALL", kv[0])):
         print(f"{corpus:48} {code:6} {n:8d} {f:6d} {f / n:7.3f}", file=out)
-    by_origin = defaultdict(lambda: [0, 0])
-    for r in results:
-        by_origin[(r.site.code, r.site.origin)][0] += 1
-        by_origin[(r.site.code, r.site.origin)][1] += r.found
-    for (code, origin), (n, f) in sorted(by_origin.items()):
+    for (code, origin), (n, f) in sorted(
+            _tally(results, lambda r: ((r.site.code, r.site.origin),)).items()):
         print(f"  {code} op {origin:10}: {f}/{n} = {f / n:.3f}", file=out)
-    by_api = defaultdict(lambda: [0, 0])
-    for r in results:
-        by_api[(r.site.code, r.site.api)][0] += 1
-        by_api[(r.site.code, r.site.api)][1] += r.found
-    for (code, api), (n, f) in sorted(by_api.items()):
+    for (code, api), (n, f) in sorted(
+            _tally(results, lambda r: ((r.site.code, r.site.api),)).items()):
         print(f"  {code} arg_scope {api:8}: {f}/{n} = {f / n:.3f}", file=out)
     missed = [r for r in results if not r.found]
     print(f"\nmissed: {len(missed)}", file=out)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import gc
 import sys
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flake8_argscope import __version__ as _version
 from flake8_argscope import handover
 from flake8_argscope import options as _options
+
 from flake8_argscope.rules import CODES
 
 if TYPE_CHECKING:
@@ -24,24 +25,6 @@ if TYPE_CHECKING:
 
 # Text a file must contain before any work is done (most files of a repo have none).
 TRIGGERS = ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")
-
-# The options, as the pylint front end (pylint.py) declares them: name, kind ("int", "csv": a
-# comma-separated list, "flag"), default, help. flake8's declarations and the checks of the
-# values are in options.py; tests/test_pylint*.py keep the two lists of names equal.
-OPTIONS: tuple[tuple[str, str, Any, str], ...] = (
-    ("argscope-min-repeats", "int", 3,
-     "ASC101: how many calls of one op must repeat a keyword (default: 3)"),
-    ("argscope-exempt-kwargs", "csv", ("is_training",),
-     "ASC201: keywords never reported as redundant (default: is_training)"),
-    ("argscope-scoped-ops", "csv", (),
-     "dotted names of extra functions to treat as scope-enabled"),
-    ("argscope-arg-scope-modules", "csv", (),
-     "dotted modules providing a slim-compatible arg_scope/add_arg_scope (vendored copies)"),
-    ("argscope-import-roots", "csv", (),
-     "extra directories to resolve the project's own imports from"),
-    ("argscope-debug", "flag", False,
-     "print flake8-argscope's internal errors to stderr instead of staying silent"),
-)
 
 
 class Config:

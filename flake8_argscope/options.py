@@ -1,4 +1,4 @@
-"""The plugin's flake8 options: declared for flake8, checked once when flake8 has parsed them.
+"""The plugin's options, declared once (OPTIONS) for flake8 and pylint, checked once when parsed.
 
 A value that is not valid stops flake8 with one line that names the option, the value and what
 is accepted (``OptionError``, a ``SystemExit``: exit status 2, no traceback). flake8 itself
@@ -16,7 +16,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flake8.options.manager import OptionManager
@@ -38,31 +38,36 @@ class OptionError(SystemExit):
         super().__init__(2)
 
 
+# Each option once, for both front ends: name, kind ("int", "csv": a comma-separated list,
+# "flag"), default, help. flake8 declares them in add_options, pylint in pylint.py.
+OPTIONS: tuple[tuple[str, str, Any, str], ...] = (
+    ("argscope-min-repeats", "int", MIN_REPEATS_DEFAULT,
+     f"ASC101: how many calls of one op must repeat a keyword, a whole number "
+     f">= {MIN_REPEATS_LOWEST} (default: {MIN_REPEATS_DEFAULT})"),
+    ("argscope-exempt-kwargs", "csv", ("is_training",),
+     "ASC201: keywords never reported as redundant (default: is_training)"),
+    ("argscope-scoped-ops", "csv", (),
+     "dotted paths (module.function) of extra functions to treat as scope-enabled"),
+    ("argscope-arg-scope-modules", "csv", (),
+     "dotted modules providing a slim-compatible arg_scope/add_arg_scope (vendored copies)"),
+    ("argscope-import-roots", "csv", (),
+     "extra directories to resolve the project's own imports from"),
+    ("argscope-debug", "flag", False,
+     "print flake8-argscope's internal errors to stderr instead of staying silent"),
+)
+
+
 def add_options(parser: OptionManager) -> None:
-    parser.add_option(
-        "--argscope-min-repeats", default=str(MIN_REPEATS_DEFAULT), parse_from_config=True,
-        help=f"ASC101: how many calls of one op must repeat a keyword, a whole number "
-             f">= {MIN_REPEATS_LOWEST} (default: {MIN_REPEATS_DEFAULT})")
-    parser.add_option(
-        "--argscope-exempt-kwargs", default="is_training", parse_from_config=True,
-        comma_separated_list=True,
-        help="ASC201: keywords never reported as redundant (default: is_training)")
-    parser.add_option(
-        "--argscope-scoped-ops", default="", parse_from_config=True,
-        comma_separated_list=True,
-        help="dotted paths (module.function) of extra functions to treat as scope-enabled")
-    parser.add_option(
-        "--argscope-arg-scope-modules", default="", parse_from_config=True,
-        comma_separated_list=True,
-        help="dotted modules providing a slim-compatible arg_scope/add_arg_scope "
-             "(vendored copies)")
-    parser.add_option(
-        "--argscope-import-roots", default="", parse_from_config=True,
-        comma_separated_list=True,
-        help="extra directories to resolve the project's own imports from")
-    parser.add_option(
-        "--argscope-debug", action="store_true", default=False, parse_from_config=True,
-        help="print flake8-argscope's internal errors to stderr instead of staying silent")
+    for name, kind, default, text in OPTIONS:
+        if kind == "flag":
+            parser.add_option(f"--{name}", action="store_true", default=default,
+                              parse_from_config=True, help=text)
+        elif kind == "csv":
+            parser.add_option(f"--{name}", default=",".join(default), parse_from_config=True,
+                              comma_separated_list=True, help=text)
+        else:  # no type=int: see the module's docstring
+            parser.add_option(f"--{name}", default=str(default), parse_from_config=True,
+                              help=text)
 
 
 def min_repeats(value: object) -> int:

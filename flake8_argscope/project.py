@@ -201,10 +201,6 @@ def _entry(path: str) -> _Text:
     return entry
 
 
-def _text(path: str) -> str:
-    return _entry(path).text
-
-
 def _worth_parsing(path: str, wanted: str | None, level: bool | str = False) -> bool:
     entry = _entry(path)
     found = entry.worth.get((wanted, level))

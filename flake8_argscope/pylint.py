@@ -24,7 +24,8 @@ from pylint.checkers import BaseRawFileChecker
 from pylint.constants import WarningScope
 from pylint.interfaces import HIGH
 
-from flake8_argscope.checker import OPTIONS, build_config, findings, mentions
+from flake8_argscope.checker import build_config, findings, mentions
+from flake8_argscope.options import OPTIONS
 from flake8_argscope.rules import RULES
 
 if TYPE_CHECKING:

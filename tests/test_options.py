@@ -100,18 +100,24 @@ def test_command_line_wins_over_a_bad_config_value(tmp_path):
     assert proc.returncode == 1 and "ASC101" in proc.stdout, proc.stdout + proc.stderr
 
 
-def test_pylint_declares_the_options_flake8_does():
-    """The two front ends read one Config: the same option names in both."""
+def test_flake8_declares_every_option_with_its_kind():
+    """One declaration (options.OPTIONS) serves flake8 and pylint (pylint.py); flake8 gets
+    each with the action its kind needs."""
     from flake8_argscope import options
-    from flake8_argscope.checker import OPTIONS
 
     class Recorder:
         def __init__(self):
-            self.names = []
+            self.options = {}
 
-        def add_option(self, name, **_kwargs):
-            self.names.append(name.lstrip("-"))
+        def add_option(self, name, **kwargs):
+            self.options[name.lstrip("-")] = kwargs
 
     recorder = Recorder()
     options.add_options(recorder)
-    assert sorted(recorder.names) == sorted(name for name, *_ in OPTIONS)
+    kinds = {name: kind for name, kind, *_ in options.OPTIONS}
+    assert set(recorder.options) == set(kinds)
+    for name, kwargs in recorder.options.items():
+        assert kwargs["parse_from_config"] is True
+        assert (kwargs.get("action") == "store_true") == (kinds[name] == "flag"), name
+        assert kwargs.get("comma_separated_list", False) == (kinds[name] == "csv"), name
+        assert "type" not in kwargs, name  # int values are checked by options.py
