@@ -519,7 +519,8 @@ def mutate(lines: list[str], site: Site) -> list[str]:
 
 def findings(tree: ast.Module, lines: list[str], filename: str) -> tuple[Counter, bool]:
     """(code, line) -> count, and whether the plugin hit an internal error."""
-    from flake8_argscope.checker import ArgScopeChecker, Config
+    from flake8_argscope.api import Config
+    from flake8_argscope.checker import ArgScopeChecker
 
     config = Config()
     config.debug = True  # internal errors go to stderr, caught here

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from flake8_argscope.known import is_outside_project
 
 if TYPE_CHECKING:
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
     from flake8_argscope.resolve import Resolver
 
     _Stamp = tuple[int, int, int, int]  # (mtime_ns, ctime_ns, size, inode)
@@ -78,12 +78,13 @@ _TEXTS: OrderedDict[str, _Text] = OrderedDict()  # path -> what was read, oldest
 
 
 class _Generation:
-    """Caches hold for one generation: one flake8 run (each option parsing builds a new
-    Config) or one ``refresh()``. Within it the file system is taken as fixed, so a look-up
-    costs a dict hit; the first project access of the next one re-checks every cached
-    location and text (a few stat calls each) and drops everything if one changed."""
+    """Caches hold for one generation: one run (``Config.run``: each option parsing builds a
+    new Config, and so a new token; a copy of a Config shares it) or one ``refresh()``.
+    Within it the file system is taken as fixed, so a look-up costs a dict hit; the first
+    project access of the next one re-checks every cached location and text (a few stat
+    calls each) and drops everything if one changed."""
 
-    config: Config | None = None
+    run: object = None  # the Config.run token of the generation
     key: tuple[object, ...] = ()
     stale = False  # refresh() was called
 
@@ -100,7 +101,7 @@ def _config_key(config: Config) -> tuple[object, ...]:
 
 
 def _start_generation(config: Config) -> None:
-    _Generation.config = config
+    _Generation.run = config.run
     _Generation.stale = False
     key = _config_key(config)
     if key != _Generation.key:
@@ -260,7 +261,7 @@ class Project:
     """The import roots of one linted file and the door to the other modules."""
 
     def __init__(self, filename: str | None, config: Config) -> None:
-        if config is not _Generation.config or _Generation.stale:
+        if config.run is not _Generation.run or _Generation.stale:
             _start_generation(config)
         roots = []
         packages = []

@@ -1,7 +1,7 @@
 """pylint front end: ``pylint --load-plugins=flake8_argscope.pylint`` adds the checker
 ``argscope``, which reports the ASC rules as pylint messages.
 
-The rules, the model and the gates are the flake8 plugin's (checker.findings): this module
+The rules, the model and the gates are the flake8 plugin's (api.findings): this module
 only declares each rule as a pylint message (symbol, msgid and category from the registry),
 declares the same options as flake8, and hands the analysis what pylint already has — the
 checked module's path and source, from the astroid module pylint built. The source is parsed
@@ -24,7 +24,7 @@ from pylint.checkers import BaseRawFileChecker
 from pylint.constants import WarningScope
 from pylint.interfaces import HIGH
 
-from flake8_argscope.checker import build_config, findings, mentions
+from flake8_argscope.api import build_config, findings, mentions
 from flake8_argscope.options import OPTIONS
 from flake8_argscope.rules import RULES
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from pylint.lint import PyLinter
     from pylint.typing import ExtraMessageOptions
 
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
 
 # msgid -> (template, symbol, description): the text is the flake8 message, code first.
 # Node-scoped like most of pylint's own messages, so a disable comment on a def or class

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from pylsp import hookimpl
 
 if TYPE_CHECKING:
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
     from flake8_argscope.cli.fix import Lint
 
 COMMAND = "flake8-argscope.fix"

@@ -24,7 +24,7 @@ from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name, 
 from flake8_argscope.model.scopes import Scopes
 from flake8_argscope.project import Project
 from flake8_argscope.resolve import Resolver
-from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext, Hook
+from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext
 from flake8_argscope.symbols import LocalOp, Path, PlainFunc
 from flake8_argscope.syntax import final_name
 from flake8_argscope.worlds import worlds_of
@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
     from flake8_argscope.frames import Frame, ScopeNode
     from flake8_argscope.model.arguments import ArgScopeCall
-    from flake8_argscope.rules.registry import Rule
+    from flake8_argscope.rules.registry import Ctx, HookRule
     from flake8_argscope.symbols import Target
     from flake8_argscope.worlds import World
 
@@ -179,11 +179,11 @@ class Walker:
         self.resolver = Resolver(tree, config, project=project, current=project.current,
                                  source=source, world=world)
         self.builder = ScopeBuilder(self.resolver, self._on_scope_entry)
-        hooks = rules.by_hook(config.enabled)  # (enum keys hash slowly: plain attributes)
-        self._call_rules = hooks[Hook.CALL]
-        self._entry_rules = hooks[Hook.SCOPE_ENTRY]
-        self._discard_rules = hooks[Hook.DISCARDED_CALL]
-        self._file_end_rules = hooks[Hook.FILE_END]
+        hooks = rules.ByHook(config.enabled)
+        self._call_rules = hooks.call
+        self._entry_rules = hooks.scope_entry
+        self._discard_rules = hooks.discarded_call
+        self._file_end_rules = hooks.file_end
         self.findings: list[tuple[int, int, str]] = []  # (line, col, message)
         self.sites: list[CallSite] = []
         # (body, frame, block) still to walk
@@ -234,7 +234,7 @@ class Walker:
                 return True
         return False
 
-    def _apply(self, rule_list: tuple[Rule, ...], ctx: object) -> None:
+    def _apply(self, rule_list: tuple[HookRule[Ctx], ...], ctx: Ctx) -> None:
         for rule in rule_list:
             for node, fields in rule.check(ctx):
                 self.findings.append((node.lineno, node.col_offset, rule.render(fields)))

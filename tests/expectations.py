@@ -18,7 +18,8 @@ import ast
 import re
 from pathlib import Path
 
-from flake8_argscope.checker import ArgScopeChecker, build_config
+from flake8_argscope.api import build_config
+from flake8_argscope.checker import ArgScopeChecker
 
 CODE_RE = re.compile(r"#.*?\b(ASC\d{3}(?:[ ,]+ASC\d{3})*)")
 OPTS_RE = re.compile(r"^# argscope: (.*)$", re.M)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_argscope.checker import Config
+from flake8_argscope.api import Config
 from flake8_argscope.cli.explain import explain_source
 
 HERE = Path(__file__).parent

@@ -13,7 +13,8 @@ from flake8 import processor as flake8_processor
 from flake8.main import application
 
 from flake8_argscope import handover
-from flake8_argscope.checker import ArgScopeChecker, build_config
+from flake8_argscope.api import build_config
+from flake8_argscope.checker import ArgScopeChecker
 
 # clean for flake8's own checkers at --max-line-length 100; three kinds of ASC finding
 SOURCE = '''\

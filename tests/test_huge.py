@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from flake8_argscope.checker import ArgScopeChecker, build_config
+from flake8_argscope.api import build_config
+from flake8_argscope.checker import ArgScopeChecker
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate_huge import generate  # noqa: E402

@@ -18,7 +18,8 @@ from flake8.api import legacy
 from flake8.main import cli
 
 from flake8_argscope import project
-from flake8_argscope.checker import ArgScopeChecker, build_config
+from flake8_argscope.api import build_config
+from flake8_argscope.checker import ArgScopeChecker
 
 TRAIN = '''\
 import tf_slim as slim

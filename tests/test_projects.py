@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from expectations import expected
-from flake8_argscope.checker import ArgScopeChecker, build_config
+from flake8_argscope.api import build_config
+from flake8_argscope.checker import ArgScopeChecker
 from flake8_argscope.project import clear_cache
 
 PROJECTS = Path(__file__).parent / "fixtures" / "projects"

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from flake8_argscope.checker import Config
+from flake8_argscope.api import Config
 from flake8_argscope.cli.fix import Lint
 from flake8_argscope.cli.edits import Text
 from test_editor import LSP_TIMEOUT, LspClient

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_argscope.checker import build_config
+from flake8_argscope.api import build_config
 from flake8_argscope.walk import Walker, analyse
 from flake8_argscope.worlds import worlds_of
 

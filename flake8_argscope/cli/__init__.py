@@ -17,13 +17,13 @@ from flake8_argscope import __version__
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
 
 
 def load_config() -> Config:
     """The argscope-* options of the project's flake8 configuration (setup.cfg, tox.ini,
     .flake8 in the working directory), every ASC code enabled."""
-    from flake8_argscope.checker import build_config
+    from flake8_argscope.api import build_config
     from flake8_argscope.rules import CODES
 
     try:

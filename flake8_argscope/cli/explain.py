@@ -17,6 +17,7 @@ from flake8_argscope.cli.edits import Text
 from flake8_argscope.model.forwarding import LAYER_KEYWORDS
 from flake8_argscope.model.scopes import _All
 from flake8_argscope.rules import RULES
+from flake8_argscope.rules.registry import CallRule
 from flake8_argscope.syntax import same_value, unparse
 from flake8_argscope.walk import Walker
 from flake8_argscope.worlds import worlds_of
@@ -24,7 +25,7 @@ from flake8_argscope.worlds import worlds_of
 if TYPE_CHECKING:
     from typing import Any
 
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
     from flake8_argscope.known import Op
     from flake8_argscope.model.scopes import KwVal, Scopes
     from flake8_argscope.rules.registry import CallContext
@@ -145,8 +146,9 @@ class Collector:
             incomplete.append({"reason": "callers", "line": getattr(owner, "lineno", 0),
                                "function": getattr(owner, "name", "<lambda>")})
         collisions = []
-        if entry.known:
-            for found, fields in RULES["ASC401"].check(ctx):
+        collision = RULES["ASC401"]
+        if entry.known and isinstance(collision, CallRule):
+            for found, fields in collision.check(ctx):
                 collisions.append({"position": fields["n"], "keyword": fields["kw"],
                                    "value": text(found), "line": found.lineno,
                                    "scope_line": keywords.get(str(fields["kw"]), {}).get(

@@ -25,9 +25,9 @@ from flake8_argscope.worlds import worlds_of
 if TYPE_CHECKING:
     import argparse
 
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
     from flake8_argscope.cli.edits import Edit
-    from flake8_argscope.rules.registry import Rule
+    from flake8_argscope.rules.registry import Ctx, HookRule
 
     Finding = tuple[int, int, str]  # (line, UTF-8 byte column, message)
 
@@ -42,7 +42,7 @@ class CaptureWalker(Walker):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.captured: list[tuple[str, ast.AST, dict[str, object], object]] = []
 
-    def _apply(self, rule_list: tuple[Rule, ...], ctx: object) -> None:
+    def _apply(self, rule_list: tuple[HookRule[Ctx], ...], ctx: Ctx) -> None:
         for rule in rule_list:
             for node, fields in rule.check(ctx):
                 self.findings.append((node.lineno, node.col_offset, rule.render(fields)))

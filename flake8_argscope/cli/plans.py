@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from flake8_argscope.cli.edits import CallItems, Edit
 from flake8_argscope.known import TENSORPACK
 from flake8_argscope.rules.redundant import value_is_stable
-from flake8_argscope.rules.runtime import _positional_offset
+from flake8_argscope.rules.runtime import positional_offset
 from flake8_argscope.syntax import is_literal, same_value, show
 
 if TYPE_CHECKING:
@@ -215,13 +215,13 @@ def _positionals(found: list[tuple[ast.expr, Finding]], ctx: CallContext,
         shift = 2  # repeat(inputs, repetitions, layer, *args): args[0] is inputs
     if op.tflayer or op.registry == TENSORPACK and op.positional_override:
         return refuse("the layer converts positional arguments itself")
-    offset = _positional_offset(ctx.walker, synthetic, op, ctx.frame)
+    offset = positional_offset(ctx.env, synthetic, op, ctx.frame)
     if offset is None:
         return refuse("whether the first argument is the layer's name is not known")
     written = {k.arg for k in call.keywords}
     start = synthetic.args.index(first_node)
     actions: list[tuple[int, str | None]] = []  # (index in the real call, keyword | delete)
-    exempt = ctx.walker.config.exempt_kwargs
+    exempt = ctx.env.config.exempt_kwargs
     for j in range(start, len(synthetic.args)):
         arg = synthetic.args[j]
         index = j - offset
@@ -234,7 +234,7 @@ def _positionals(found: list[tuple[ast.expr, Finding]], ctx: CallContext,
         real_index = j if j == 0 else j + shift
         if kv is not None and kv.node is not None and param not in exempt and same_value(
                 kv.node, arg) and value_is_stable(
-                    ctx.walker, kv, ctx.frame, ctx.shadow, call.lineno):
+                    ctx.env, kv, ctx.frame, ctx.shadow, call.lineno):
             actions.append((real_index, None))
         else:
             actions.append((real_index, param))

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 
 from flake8_argscope.rules import redundant, registration, repeated, runtime  # noqa: F401
 from flake8_argscope.rules.registry import RULES as _DECLARED
-from flake8_argscope.rules.registry import Hook, Rule
+from flake8_argscope.rules.registry import (
+    CallRule, DiscardedCallRule, FileEndRule, Hook, Rule, ScopeEntryRule,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Container
@@ -26,13 +28,15 @@ CALL_SITE_CODES = frozenset(
     code for code, rule in RULES.items() if rule.hook in (Hook.CALL, Hook.FILE_END))
 
 
-def by_hook(enabled: Container[str]) -> dict[Hook, tuple[Rule, ...]]:
-    """Hook -> the enabled rules that look there, in code order."""
-    hooks: dict[Hook, list[Rule]] = {hook: [] for hook in Hook}
-    for code, rule in RULES.items():
-        if code in enabled:
-            hooks[rule.hook].append(rule)
-    return {hook: tuple(rules) for hook, rules in hooks.items()}
+class ByHook:
+    """The enabled rules of each hook, in code order, typed by their context."""
+
+    def __init__(self, enabled: Container[str]) -> None:
+        on = [rule for code, rule in RULES.items() if code in enabled]
+        self.call = tuple(r for r in on if isinstance(r, CallRule))
+        self.scope_entry = tuple(r for r in on if isinstance(r, ScopeEntryRule))
+        self.discarded_call = tuple(r for r in on if isinstance(r, DiscardedCallRule))
+        self.file_end = tuple(r for r in on if isinstance(r, FileEndRule))
 
 
-__all__ = ["CALL_SITE_CODES", "CODES", "RULES", "Hook", "Rule", "by_hook"]
+__all__ = ["CALL_SITE_CODES", "CODES", "RULES", "ByHook", "Hook", "Rule"]

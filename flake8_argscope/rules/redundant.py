@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from flake8_argscope.known import api_label
 from flake8_argscope.rules.common import scope_line
-from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.rules.registry import CallRule, Severity
 from flake8_argscope.symbols import Path
 from flake8_argscope.syntax import same_value, show
 
@@ -17,16 +17,15 @@ if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
     from flake8_argscope.model.scopes import KwVal
     from flake8_argscope.rules.registry import CallContext, Finding
-    from flake8_argscope.walk import Walker
+    from flake8_argscope.rules.registry import RuleEnv
 
 
-class RedundantKeyword(Rule):
+class RedundantKeyword(CallRule):
     code = "ASC201"
     message = ("{op}: {kw}={value} repeats what the {api} on line {line} already supplies; "
                "remove it")
     severity = Severity.INFO
     symbol = "argscope-redundant-keyword"
-    hook = Hook.CALL
     summary = "an explicit keyword equal to what the enclosing scope already supplies"
     example = ("`slim.conv2d(x, 64, 3, padding='SAME')` under "
                "`arg_scope([slim.conv2d], padding='SAME')`")
@@ -35,30 +34,30 @@ class RedundantKeyword(Rule):
         entry = ctx.entry
         if ctx.op is None or entry is None or not entry.known:
             return
-        walker = ctx.walker
-        exempt = walker.config.exempt_kwargs
+        env = ctx.env
+        exempt = env.config.exempt_kwargs
         for kw in ctx.call.keywords:
             if kw.arg is None or kw.arg in exempt or kw.arg in ctx.bound:
                 continue
             kv = entry.known.get(kw.arg)
             if kv is None or kv.node is None or not same_value(kv.node, kw.value):
                 continue
-            if not value_is_stable(walker, kv, ctx.frame, ctx.shadow, ctx.call.lineno):
+            if not value_is_stable(env, kv, ctx.frame, ctx.shadow, ctx.call.lineno):
                 continue
             yield kw, dict(op=show(ctx.call.func), kw=kw.arg, value=show(kw.value, 40),
-                           line=scope_line(walker, kv), api=api_label(ctx.op.registry))
+                           line=scope_line(env, kv), api=api_label(ctx.op.registry))
 
 
-def value_is_stable(walker: Walker, kv: KwVal, frame: Frame, shadow: frozenset[str],
+def value_is_stable(env: RuleEnv, kv: KwVal, frame: Frame, shadow: frozenset[str],
                     at: int) -> bool:
     """True when no name in the scoped value can have been rebound between the ``with``
     that evaluated it and this call: then the explicit keyword is the same value."""
     for other in kv.also:
-        if not value_is_stable(walker, other, frame, shadow, at):
+        if not value_is_stable(env, other, frame, shadow, at):
             return False
     if kv.stable:
         return True
-    resolver = walker.resolver
+    resolver = env.resolver
     module = resolver.module_frame
     for node in ast.walk(cast(ast.expr, kv.node)):  # (the caller made sure it is known)
         if isinstance(node, (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)):
@@ -68,7 +67,7 @@ def value_is_stable(walker: Walker, kv: KwVal, frame: Frame, shadow: frozenset[s
         name = node.id
         if name in shadow:
             return False
-        if name in walker.global_names:
+        if name in env.global_names:
             return False
         if kv.origin is frame and kv.scope_node is not None:
             # same function: nothing may bind the name between the with and the call

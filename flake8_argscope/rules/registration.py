@@ -16,7 +16,7 @@ from flake8_argscope.known import (
     OP_LIBRARIES, TENSORPACK, Api, Op, Unscoped, api_label, label,
 )
 from flake8_argscope.model.arguments import ElementKind, NotScoped
-from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.rules.registry import CallRule, DiscardedCallRule, ScopeEntryRule, Severity
 from flake8_argscope.symbols import PlainFunc
 from flake8_argscope.syntax import final_name, show
 
@@ -45,12 +45,12 @@ _WHY = {
 }
 
 
-class NotScopeEnabled(Rule):
+class NotScopeEnabled(ScopeEntryRule):
     code = "ASC301"
     message = "{name} is not scope-enabled ({why}); entering this {api} raises {error}"
     severity = Severity.ERROR
+    raised_at = "with"
     symbol = "argscope-op-not-scope-enabled"
-    hook = Hook.SCOPE_ENTRY
     summary = ("an op in an arg_scope list that is not scope-enabled (`ValueError`/"
                "`AttributeError` at the `with`)")
     example = "`arg_scope([tf.layers.conv2d], ...)`, `arg_scope([slim.relu], ...)`"
@@ -71,13 +71,13 @@ class NotScopeEnabled(Rule):
                                      error=_error(registry, attribute))
 
 
-class OtherRegistryOp(Rule):
+class OtherRegistryOp(ScopeEntryRule):
     code = "ASC304"
     message = ("{name} belongs to {owner} but is listed in a {registry} {api}; "
                "entering it raises {error}")
     severity = Severity.ERROR
+    raised_at = "with"
     symbol = "argscope-op-of-other-registry"
-    hook = Hook.SCOPE_ENTRY
     summary = ("an op of one registry in another registry's scope (tf_slim / tf.contrib / "
                "tensorpack)")
     example = "`tf.contrib.framework.arg_scope([tf_slim.conv2d])`"
@@ -91,7 +91,7 @@ class OtherRegistryOp(Rule):
                     registry=label(registry), api=api_label(registry), error=_error(registry))
 
 
-class DiscardedWrapper(Rule):
+class DiscardedWrapper(DiscardedCallRule):
     """add_arg_scope and enable_argscope_for_function return a new wrapper and leave ``f``
     untouched (tensorpack/tfutils/argscope.py:95-119, whatever ``log_shape`` is)."""
 
@@ -100,7 +100,6 @@ class DiscardedWrapper(Rule):
                "use @{api} or {f} = {api}({f})")
     severity = Severity.WARNING
     symbol = "argscope-discarded-wrapper"
-    hook = Hook.DISCARDED_CALL
     summary = "`add_arg_scope(f)` as a bare statement: the wrapper is discarded"
     example = "`slim.add_arg_scope(my_op)`"
 
@@ -121,13 +120,12 @@ class DiscardedWrapper(Rule):
         yield call, dict(api=show(call.func), f=show(call.args[0]))
 
 
-class NotReached(Rule):
+class NotReached(CallRule):
     code = "ASC302"
     message = ("{call} is not reached by the {api} on line {line} for {op}; "
                "call the scoped {op} or pass the arguments explicitly")
     severity = Severity.WARNING
     symbol = "argscope-lookalike-not-reached"
-    hook = Hook.CALL
     summary = "a look-alike call the scope silently does not reach"
     example = "`tf.layers.conv2d(...)` under `arg_scope([slim.conv2d], ...)`"
 
@@ -158,7 +156,7 @@ class NotReached(Rule):
 def _may_call_an_op(ctx: CallContext) -> bool:
     target = ctx.target
     if isinstance(target, PlainFunc):
-        return target.sym is None or ctx.walker.resolver.defs.may_reach_op(target.sym)
+        return target.sym is None or ctx.env.resolver.defs.may_reach_op(target.sym)
     if isinstance(target, Unscoped):  # tf_slim's and contrib's own helpers call ops
         return target.path.startswith(OP_LIBRARIES)
     return True

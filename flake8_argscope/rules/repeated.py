@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from flake8_argscope.known import TENSORPACK, api_label
-from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.rules.registry import FileEndRule, Severity
 from flake8_argscope.syntax import same_value, show
 
 if TYPE_CHECKING:
@@ -28,22 +28,21 @@ if TYPE_CHECKING:
 NEVER = frozenset({"scope", "name"})
 
 
-class RepeatedKeyword(Rule):
+class RepeatedKeyword(FileEndRule):
     code = "ASC101"
     message = "{n} calls of {op} repeat {pairs}; move them into an {api}({target}, ...)"
     severity = Severity.INFO
     symbol = "argscope-repeated-keyword"
-    hook = Hook.FILE_END
     summary = ("the same `kw=value` on ≥ 3 calls of one scoped op in one block: an arg_scope "
                "could absorb it")
     example = "three `slim.conv2d(..., weights_regularizer=reg)` in a row"
 
     def check(self, ctx: FileContext) -> Iterator[Finding]:
-        walker = ctx.walker
+        env = ctx.env
         groups: defaultdict[tuple[int, str], list[CallSite]] = defaultdict(list)
         for site in ctx.sites:
             groups[(id(site.block), site.op.key)].append(site)
-        minimum = walker.config.min_repeats
+        minimum = env.config.min_repeats
         for sites in groups.values():
             if len(sites) < minimum:
                 continue

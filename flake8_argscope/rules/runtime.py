@@ -20,7 +20,7 @@ from flake8_argscope import known
 from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Op, Partial, Unscoped, api_label
 from flake8_argscope.model.arguments import FirstArg
 from flake8_argscope.rules.common import scope_line
-from flake8_argscope.rules.registry import Hook, Rule, Severity
+from flake8_argscope.rules.registry import CallRule, ScopeEntryRule, Severity
 from flake8_argscope.symbols import LocalOp
 from flake8_argscope.syntax import show
 from flake8_argscope.tensorpack import FUNCTION
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
     from flake8_argscope.model.arguments import ArgScopeCall
     from flake8_argscope.rules.registry import CallContext, Finding
-    from flake8_argscope.walk import Walker
+    from flake8_argscope.rules.registry import RuleEnv
 
 _CONV_WRAPPERS = frozenset({"convolution1d", "convolution2d", "convolution3d"})
 _CONVOLUTION = {
@@ -40,14 +40,14 @@ _CONVOLUTION = {
 }
 
 
-class PositionalCollision(Rule):
+class PositionalCollision(CallRule):
     code = "ASC401"
     message = ("positional argument {n} of {op} binds '{kw}', also set by the {api} on line "
                "{line} (TypeError: {fname}() got multiple values for argument '{kw}'); "
                "pass {kw}={value} as a keyword")
     severity = Severity.ERROR
+    raised_at = "call"
     symbol = "argscope-positional-collision"
-    hook = Hook.CALL
     summary = "a positional argument the scope also supplies: `TypeError: got multiple values`"
     example = "`slim.conv2d(x, 64, [11, 11], 4)` under `arg_scope([slim.conv2d], stride=1)`"
 
@@ -55,7 +55,7 @@ class PositionalCollision(Rule):
         op, entry, call = ctx.op, ctx.entry, ctx.call
         if op is None or entry is None or not entry.known or not op.signature_known:
             return
-        offset = _positional_offset(ctx.walker, call, op, ctx.frame)
+        offset = positional_offset(ctx.env, call, op, ctx.frame)
         if offset is None:
             return
         for i, arg in enumerate(call.args):
@@ -75,17 +75,17 @@ class PositionalCollision(Rule):
             if kv is None:
                 continue
             yield arg, dict(n=i + 1, op=show(call.func), kw=param,
-                            line=scope_line(ctx.walker, kv), fname=op.name,
+                            line=scope_line(ctx.env, kv), fname=op.name,
                             value=show(arg, 30), api=api_label(op.registry))
 
 
-class UnexpectedKeyword(Rule):
+class UnexpectedKeyword(ScopeEntryRule):
     code = "ASC402"
     message = ("{ops} {do} not accept keyword '{kw}' (TypeError: {fnames} got an unexpected "
                "keyword argument '{kw}' at {when} in this scope)")
     severity = Severity.ERROR
+    raised_at = "call"
     symbol = "argscope-unexpected-keyword"
-    hook = Hook.SCOPE_ENTRY
     summary = ("a scope keyword a listed op does not accept: "
                "`TypeError: unexpected keyword argument`")
     example = "`arg_scope([slim.conv2d, slim.max_pool2d], activation_fn=...)`"
@@ -119,13 +119,13 @@ def _what(first: ast.expr) -> str:
     return f"'{show(first, 40)}'"
 
 
-class BadFirstArgument(Rule):
+class BadFirstArgument(ScopeEntryRule):
     code = "ASC403"
     message = ("{api} needs {needs} as its first argument, not {what} ({error} when the with "
                "is entered)")
     severity = Severity.ERROR
+    raised_at = "with"
     symbol = "argscope-bad-first-argument"
-    hook = Hook.SCOPE_ENTRY
     summary = "arg_scope's first argument is not a list, tuple or scope dict"
     example = "`arg_scope(slim.conv2d, padding='SAME')`"
 
@@ -142,13 +142,13 @@ class BadFirstArgument(Rule):
                 error="TypeError")
 
 
-class DictWithKeywords(Rule):
+class DictWithKeywords(ScopeEntryRule):
     code = "ASC404"
     message = ("arg_scope reuses a scope dict and also gets keyword arguments ({kws}): "
                "ValueError (kwargs must be empty) when the with is entered")
     severity = Severity.ERROR
+    raised_at = "with"
     symbol = "argscope-dict-with-keywords"
-    hook = Hook.SCOPE_ENTRY
     summary = "a reused scope dict passed together with keyword arguments"
     example = "`arg_scope(sc, padding='SAME')`"
 
@@ -157,14 +157,14 @@ class DictWithKeywords(Rule):
             yield entry.call, dict(kws=", ".join(cast(str, k.arg) for k in entry.keywords))
 
 
-class ConvolutionScope(Rule):
+class ConvolutionScope(CallRule):
     code = "ASC405"
     message = ("{op} passes every argument positionally to convolution, and the arg_scope on "
                "line {line} sets '{kw}' for convolution: TypeError: convolution() got multiple "
                "values for argument '{kw}'")
     severity = Severity.ERROR
+    raised_at = "call"
     symbol = "argscope-convolution-scope"
-    hook = Hook.CALL
     summary = ("`conv1d/2d/3d` under a scope that sets `convolution` keywords: `TypeError` "
                "inside slim")
     example = "`slim.conv2d(...)` under `arg_scope([slim.convolution], padding='VALID')`"
@@ -183,10 +183,10 @@ class ConvolutionScope(Rule):
         if not bad:
             return
         yield ctx.call, dict(op=show(ctx.call.func),
-                             line=scope_line(ctx.walker, entry.known[bad[0]]), kw=bad[0])
+                             line=scope_line(ctx.env, entry.known[bad[0]]), kw=bad[0])
 
 
-def _positional_offset(walker: Walker, call: ast.Call, op: Op, frame: Frame) -> int | None:
+def positional_offset(env: RuleEnv, call: ast.Call, op: Op, frame: Frame) -> int | None:
     """How many leading positional args are not parameters (tensorpack's layer name),
     or None when it cannot be known."""
     if op.registry != TENSORPACK or op.use_scope == FUNCTION:
@@ -199,7 +199,7 @@ def _positional_offset(walker: Walker, call: ast.Call, op: Op, frame: Frame) -> 
         return 1
     if isinstance(first, ast.Constant) or first is None:
         return 0
-    if _not_a_str(walker, first, frame, 2):
+    if _not_a_str(env, first, frame, 2):
         return 0  # use_scope None/False: only a str first argument is a layer name
     return None  # use_scope None/False: a string variable would be the layer name
 
@@ -209,7 +209,7 @@ _TENSOR_PREFIXES = ("tensorflow.nn.", "tensorflow.compat.v1.nn.", "tensorflow.la
                     "tensorflow.compat.v1.layers.", "tensorflow.math.", "tensorflow.image.")
 
 
-def _not_a_str(walker: Walker, node: ast.expr, frame: Frame, depth: int) -> bool:
+def _not_a_str(env: RuleEnv, node: ast.expr, frame: Frame, depth: int) -> bool:
     """True when ``node`` certainly does not evaluate to a ``str`` (registry.py:137-147
     takes a use_scope=None layer's first argument as its name only when it is a str)."""
     if isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.Dict, ast.Set)):
@@ -217,7 +217,7 @@ def _not_a_str(walker: Walker, node: ast.expr, frame: Frame, depth: int) -> bool
     if isinstance(node, ast.Constant):
         return not isinstance(node.value, str)
     if isinstance(node, ast.Call):
-        target = walker.resolver.target_of(node.func, frame)
+        target = env.resolver.target_of(node.func, frame)
         if isinstance(target, (Op, LocalOp, Partial)):
             return True  # a layer: returns tensors
         return isinstance(target, Unscoped) and target.path.startswith(_TENSOR_PREFIXES)
@@ -229,7 +229,7 @@ def _not_a_str(walker: Walker, node: ast.expr, frame: Frame, depth: int) -> bool
         for b in bindings:
             value = getattr(b.node, "value", None)
             if b.kind != "assign" or value is None or not _not_a_str(
-                    walker, value, frame, depth - 1):
+                    env, value, frame, depth - 1):
                 return False
         return True
     return False

@@ -24,7 +24,7 @@ import sys
 import pytest
 
 import test_oracle as oracle
-from flake8_argscope.checker import Config
+from flake8_argscope.api import Config
 from flake8_argscope.cli.explain import explain_source
 from flake8_argscope.cli.fix import fix_text
 

@@ -73,14 +73,18 @@ import types
 
 import pytest
 
+from flake8_argscope.rules import RULES
+
 HERE = pathlib.Path(__file__).resolve().parent
 CASES_DIR = HERE / "cases"
 DEFAULT_SHAPE = [1, 8, 8, 3]
 
-ORACLE_CODES = ("ASC201", "ASC301", "ASC304", "ASC401", "ASC402", "ASC403", "ASC404", "ASC405")
-RUNTIME_CODES = frozenset({"ASC301", "ASC401", "ASC402", "ASC403", "ASC404", "ASC405"})
-WITH_ENTRY_CODES = frozenset({"ASC301", "ASC403", "ASC404"})
 SKIPPED_CODES = {"ASC304": "needs tf.contrib (TF 1.x only); not available on TF 2"}
+# from the rules' declarations: every rule predicting a runtime error (raised_at), and ASC201,
+# which the runtime confirms as redundant
+ORACLE_CODES = tuple(sorted({"ASC201"} | {c for c, r in RULES.items() if r.raised_at}))
+RUNTIME_CODES = frozenset(c for c, r in RULES.items() if r.raised_at and c not in SKIPPED_CODES)
+WITH_ENTRY_CODES = frozenset(c for c in RUNTIME_CODES if RULES[c].raised_at == "with")
 
 _EXPECT_RE = re.compile(r"^#\s*((?:ASC\d{3}\s*)+)(?:$|[^\w])")
 _NOTE_RE = re.compile(r"^#\s*oracle:\s*(redundant-ok)\b(.*)$")
