@@ -21,6 +21,7 @@ _ADD_ARG_SCOPE_CALL = re.compile(r"add_arg_scope\s*\(\s*[\w.]+\s*\)")
 
 if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
+    from flake8_argscope.model.factories import FactoryDef
     from flake8_argscope.resolve import Resolver
     from flake8_argscope.symbols import Symbol
 
@@ -58,6 +59,17 @@ class Defs:
         self._registered_raw: dict[str, str] | None = None  # def name -> registry
         self._registered_paths: dict[str, str] = {}  # library path -> registry
         self._reach: dict[int, bool] = {}  # id(def node) -> may it call an op
+        self._factories: dict[int, FactoryDef | None] = {}  # id(def node) -> factory
+
+    def factory(self, sym: LocalDef) -> FactoryDef | None:
+        """The scope factory a def of this module is (model/factories.py), or None."""
+        key = id(sym.node)
+        if key not in self._factories:
+            from flake8_argscope.model.factories import find_factory
+
+            self._factories[key] = None  # recursion guard
+            self._factories[key] = find_factory(self.resolver, sym)
+        return self._factories[key]
 
     def info(self, sym: LocalDef) -> LocalOp | PlainFunc | None:
         """LocalOp | PlainFunc | None (a method, or decorators we cannot see into)."""
@@ -164,10 +176,10 @@ class Defs:
         return self._registrations()[0].get(node.name)
 
     def registered_paths(self) -> dict[str, str]:
-        """Library functions this module passes to add_arg_scope (directly, or as the
-        variable of ``for f in (a, b): add_arg_scope(f)``), path -> registry: their keys are
-        registered, so listing them in that registry's arg_scope does not raise, though their
-        calls never read it."""
+        """Library and other project modules' functions this module passes to add_arg_scope
+        (directly, or as the variable of ``for f in (a, b): add_arg_scope(f)``), path ->
+        registry: their keys are registered, so listing them in that registry's arg_scope
+        does not raise, though their calls never read it."""
         return self._registrations()[1]
 
     def _registrations(self) -> tuple[dict[str, str], dict[str, str]]:
@@ -196,6 +208,11 @@ class Defs:
                     sym = resolver.resolve_expr(element, module)
                     if isinstance(sym, Path):
                         self._registered_paths[known.normalise(sym.path)] = target.registry
+                    elif (isinstance(sym, LocalDef) and sym.frame is module
+                          and isinstance(element, ast.Name)):
+                        # ``for f in (my_conv, my_pool): add_arg_scope(f)``: this module's
+                        # defs, registered as when named directly
+                        self._registered_raw[sym.node.name] = target.registry
         return self._registered_raw, self._registered_paths
 
 

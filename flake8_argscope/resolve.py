@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from flake8_argscope import known
 from flake8_argscope.defs import Defs
 from flake8_argscope.frames import Frame, build_frame
-from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Unscoped
+from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
 from flake8_argscope.symbols import (
     UNKNOWN, Builtin, LocalClass, LocalDef, Path, ScopeRef, Wrapped,
 )
@@ -22,7 +22,7 @@ from flake8_argscope.tensorpack import EXTRA_API, UNKNOWN_PATCH, Patches
 from flake8_argscope.worlds import in_world
 
 if TYPE_CHECKING:
-    from flake8_argscope.checker import Config
+    from flake8_argscope.api import Config
     from flake8_argscope.frames import Binding, ScopeNode
     from flake8_argscope.project import Project
     from flake8_argscope.worlds import World
@@ -51,8 +51,6 @@ class Resolver:
         self.current = current  # (dotted module name, is_package) when known
         self.frames: dict[int, Frame] = {}
         self._busy: set[tuple[object, ...]] = set()
-        # id(assign) of ``sc = factory(...)`` the scope builder evaluated to a scope dict
-        self.scope_dicts: set[int] = set()
         self.wrapper_arguments: frozenset[str] | None = None  # see model/held.py
         self.function_globals: frozenset[str] | None = None  # see model/held.py
         self.read_elsewhere: dict[int, frozenset[str]] = {}  # see model/held.py
@@ -283,8 +281,6 @@ class Resolver:
         if isinstance(value, (ast.Name, ast.Attribute)):
             return self.resolve_expr(value, frame)
         if isinstance(value, ast.Call):
-            if id(node) in self.scope_dicts:
-                return ScopeRef(node)  # the scope builder evaluated a project factory here
             callee = self.resolve_expr(value.func, frame)
             target = self.classify(callee) if callee is not None else None
             if isinstance(target, Api):
@@ -298,8 +294,11 @@ class Resolver:
                     return ScopeRef(node)
             if isinstance(target, Factory):
                 return ScopeRef(node)
-            # any other ``sc = my_factory()`` stays unknown: only the scope builder knows
-            # which defs are factories, and a wrong "dict" would mean ASC404
+            if not isinstance(target, (Api, Op, Partial, Unscoped, Builtin)):
+                from flake8_argscope.model.factories import returns_scope_dict
+
+                if returns_scope_dict(self, value, frame):
+                    return ScopeRef(node)  # ``sc = my_factory()``, in any module
         return UNKNOWN
 
     def resolve_expr(self, node: ast.expr, frame: Frame,

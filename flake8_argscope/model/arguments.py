@@ -11,15 +11,16 @@ import ast
 import enum
 from typing import TYPE_CHECKING
 
-from flake8_argscope import tensorpack
+from flake8_argscope import known, tensorpack
 from flake8_argscope.known import SCOPE_READING, TENSORPACK, Api, Factory, Op, Partial, Unscoped
+from flake8_argscope.model.factories import returns_scope_dict
 from flake8_argscope.model.held import functools_partial_of, op_sequence
 from flake8_argscope.record import Frozen
-from flake8_argscope.symbols import Builtin, LocalOp, PlainFunc, ScopeRef
+from flake8_argscope.project import FACTORY
+from flake8_argscope.symbols import Builtin, LocalOp, Path, PlainFunc, ScopeRef
 
 if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
-    from flake8_argscope.model.builder import ScopeBuilder
     from flake8_argscope.resolve import Resolver
     from flake8_argscope.symbols import Target
 
@@ -93,7 +94,7 @@ _BAD_LITERALS = (ast.Set, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.Constan
 _FUNCTIONS = (Op, Partial, Unscoped, PlainFunc, LocalOp, Api, Factory)
 
 
-def first_arg_shape(builder: ScopeBuilder, first: ast.expr, frame: Frame,
+def first_arg_shape(resolver: Resolver, first: ast.expr, frame: Frame,
                     registry: str) -> FirstArg:
     """slim takes a list, tuple or dict (arg_scope.py:132-164); tensorpack a layer or a
     list of layers (tfutils/argscope.py:36-41)."""
@@ -109,7 +110,6 @@ def first_arg_shape(builder: ScopeBuilder, first: ast.expr, frame: Frame,
         return bad_for_tensorpack
     if isinstance(first, _BAD_LITERALS):
         return FirstArg.BAD
-    resolver = builder.resolver
     if isinstance(first, (ast.Name, ast.BinOp)):
         seq = op_sequence(resolver, first, frame)
         if seq is not None:  # a named op list (CONV_OPS), or a sum of them
@@ -119,6 +119,8 @@ def first_arg_shape(builder: ScopeBuilder, first: ast.expr, frame: Frame,
             return FirstArg.LIST
     if isinstance(first, (ast.Name, ast.Attribute)):
         sym = resolver.resolve_expr(first, frame)
+        if isinstance(sym, Path):  # a project module's name: may be a scope dict it builds
+            sym = frame.resolver.deref(sym, force=FACTORY)
         if isinstance(sym, ScopeRef):
             return bad_for_tensorpack
         target = resolver.classify(sym)
@@ -130,8 +132,8 @@ def first_arg_shape(builder: ScopeBuilder, first: ast.expr, frame: Frame,
         target = resolver.target_of(first.func, frame)
         if isinstance(target, Api) and target.name in SCOPE_READING:
             return bad_for_tensorpack
-        if isinstance(target, Factory) or builder.local_factory(first.func, frame):
-            return bad_for_tensorpack
+        if isinstance(target, Factory) or returns_scope_dict(resolver, first, frame):
+            return bad_for_tensorpack  # (a def returning ``list(...)`` is no factory)
         if isinstance(target, Builtin):
             if target.name in ("list", "sorted"):
                 return FirstArg.DYNAMIC_LIST
@@ -163,6 +165,10 @@ def classify_element(resolver: Resolver, elt: ast.expr, target: Target, registry
             return Element(elt, ElementKind.REGISTERED)  # docs/semantics.md §1.6
         reason = NotScoped.LIBRARY_FUNCTION
     elif isinstance(target, PlainFunc):
+        sym = resolver.resolve_expr(elt, frame)
+        if isinstance(sym, Path) and resolver.defs.registered_paths().get(
+                known.normalise(sym.path)) == registry:
+            return Element(elt, ElementKind.REGISTERED)  # another module's def, registered here
         reason = NotScoped.NO_DECORATOR
     elif isinstance(target, (Api, Factory)):
         reason = NotScoped.API_HELPER

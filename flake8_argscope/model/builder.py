@@ -20,17 +20,16 @@ from flake8_argscope.model.arguments import (
     ArgScopeCall, ElementKind, FirstArg, classify_element, first_arg_shape,
 )
 from flake8_argscope.model.factories import (
-    Caller, argument_for, bind_params, find_factory, substitute,
+    MAX_FACTORY_DEPTH, Caller, argument_for, bind_params, factory_named, substitute,
 )
-from flake8_argscope.model.held import held_context_managers, instance_method, op_sequence
+from flake8_argscope.model.held import held_context_managers, op_sequence
 from flake8_argscope.model.kwargs import unpacked
 from flake8_argscope.model.project_cms import ProjectContextManagers
 from flake8_argscope.model.scopes import (
     ALL, NONE, KwVal, ListedOp, Scope, Scopes, all_unknown, merge, unknown_scope,
 )
 from flake8_argscope.defs import is_no_op_context_manager
-from flake8_argscope.project import FACTORY
-from flake8_argscope.symbols import Builtin, LocalClass, LocalDef, Path, ScopeRef
+from flake8_argscope.symbols import Builtin, LocalClass, Path, ScopeRef
 from flake8_argscope.syntax import final_name, is_literal
 
 if TYPE_CHECKING:
@@ -47,8 +46,6 @@ if TYPE_CHECKING:
     # a factory's parameters -> the literal the call fixes (None: not certain); None outside
     # factories
     Env = Optional[dict[str, Optional[ast.expr]]]
-
-MAX_FACTORY_DEPTH = 8
 
 
 def _moved(kw: ast.keyword, to: ast.Call | ast.keyword) -> ast.keyword:
@@ -69,7 +66,6 @@ class ScopeBuilder:
         self.on_entry = on_entry
         # id(withitem | assign) -> (registry, Scope)
         self.snapshots: dict[int, tuple[str | None, Scope]] = {}
-        self._factories: dict[int, FactoryDef | None] = {}  # id(def node) -> factory
         self.project_cms = ProjectContextManagers(self)
 
     # ------------------------------------------------------------ with items
@@ -200,7 +196,7 @@ class ScopeBuilder:
             (key, self._unpacked_kwval(value, call.lineno, where, env, with_node, where is frame))
             for key, value, where in pairs)
 
-        shape = first_arg_shape(self, first, first_frame, registry)
+        shape = first_arg_shape(self.resolver, first, first_frame, registry)
         elements = []
         starred = False
         if shape is FirstArg.LIST or shape is FirstArg.SINGLE:
@@ -313,20 +309,7 @@ class ScopeBuilder:
 
     def local_factory(self, func_node: ast.expr, frame: Frame) -> FactoryDef | None:
         """The project factory ``func_node`` names, or None."""
-        sym = self.resolver.resolve_expr(func_node, frame)
-        if isinstance(sym, Path):
-            sym = frame.resolver.deref(sym, force=FACTORY)
-        if sym is None and isinstance(func_node, ast.Attribute):
-            sym = instance_method(self.resolver, func_node, frame)  # a method: self is bound
-        elif isinstance(sym, LocalDef) and sym.frame.is_class:
-            return None
-        if not isinstance(sym, LocalDef) or sym.node.decorator_list:
-            return None
-        key = id(sym.node)
-        if key not in self._factories:
-            self._factories[key] = None
-            self._factories[key] = find_factory(self.resolver, sym)
-        return self._factories[key]
+        return factory_named(self.resolver, func_node, frame)
 
     def _eval_factory(self, fdef: FactoryDef, call: ast.Call, scopes: Scopes, frame: Frame,
                       env: Env, depth: int) -> tuple[str | None, Scope | None]:
@@ -349,4 +332,3 @@ class ScopeBuilder:
         reg, scope = self.dict_value(stmt.value, scopes, frame, None, 0)
         if scope is not None:
             self.snapshots[id(stmt)] = (reg, scope)
-            frame.resolver.scope_dicts.add(id(stmt))
