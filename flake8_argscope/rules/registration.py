@@ -96,8 +96,8 @@ class DiscardedWrapper(DiscardedCallRule):
     untouched (tensorpack/tfutils/argscope.py:95-119, whatever ``log_shape`` is)."""
 
     code = "ASC303"
-    message = ("the result of {api}({f}) is discarded and {f} stays unscoped; "
-               "use @{api} or {f} = {api}({f})")
+    message = ("the result of {api}({arg}) is discarded and {f} {stays} unscoped; "
+               "use @{api} or {rebind}")
     severity = Severity.WARNING
     symbol = "argscope-discarded-wrapper"
     summary = "`add_arg_scope(f)` as a bare statement: the wrapper is discarded"
@@ -117,7 +117,31 @@ class DiscardedWrapper(DiscardedCallRule):
                 return
         else:
             return
-        yield call, dict(api=show(call.func), f=show(call.args[0]))
+        api, arg = show(call.func), call.args[0]
+        names = [show(e) for e in _loop_elements(ctx.env.resolver.tree, call, arg)]
+        if len(names) > 1:  # ``for f in (a, b): add_arg_scope(f)``: name the functions
+            first = f"{names[0]} = {api}({names[0]})"
+            yield call, dict(api=api, arg=show(arg), f=", ".join(names), stays="stay",
+                             rebind=f"rebind each ({first}, ...)")
+            return
+        f = names[0] if names else show(arg)
+        yield call, dict(api=api, arg=show(arg), f=f, stays="stays",
+                         rebind=f"{f} = {api}({f})")
+
+
+def _loop_elements(tree: ast.Module, call: ast.Call, arg: ast.expr) -> list[ast.expr]:
+    """The elements of the tuple or list the innermost ``for arg in (...)`` holding ``call``
+    takes (empty when ``arg`` is no such loop variable). ASC303 is rare: one walk is fine."""
+    if not isinstance(arg, ast.Name):
+        return []
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.For) and isinstance(node.target, ast.Name)
+                and node.target.id == arg.id and isinstance(node.iter, (ast.Tuple, ast.List))
+                and node.lineno <= call.lineno <= (node.end_lineno or node.lineno)
+                and not any(isinstance(e, ast.Starred) for e in node.iter.elts)):
+            found = node.iter.elts  # ast.walk goes outside in: the last is the innermost
+    return found
 
 
 class NotReached(CallRule):
