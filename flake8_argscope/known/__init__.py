@@ -61,13 +61,21 @@ _ALIASES = (("tf.", "tensorflow."), ("tensorpack.tfv1.", "tensorflow.compat.v1."
             ("tensorpack.compat.tfv1.", "tensorflow.compat.v1."))
 
 
+_COMPAT_CONTRIB = "tensorflow.compat.v1.contrib"
+
+
 def normalise(path: str) -> str:
     """``tf.x`` as users write it in options and imports -> ``tensorflow.x``; tensorpack's
-    ``tfv1`` -> ``tensorflow.compat.v1``."""
+    ``tfv1`` -> ``tensorflow.compat.v1``; ``tensorflow.compat.v1.contrib`` ->
+    ``tensorflow.contrib`` (what it is where it exists at all: docs/semantics.md §1.8)."""
     if path.startswith(("tf.", "tensorpack.")):
         for alias, real in _ALIASES:
             if path.startswith(alias):
-                return real + path[len(alias):]
+                path = real + path[len(alias):]
+                break
+    if path.startswith(_COMPAT_CONTRIB) and path[len(_COMPAT_CONTRIB):len(
+            _COMPAT_CONTRIB) + 1] in ("", "."):
+        return "tensorflow.contrib" + path[len(_COMPAT_CONTRIB):]
     return path
 
 
