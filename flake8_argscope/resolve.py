@@ -15,6 +15,7 @@ from flake8_argscope import known
 from flake8_argscope.defs import Defs
 from flake8_argscope.frames import Frame, build_frame
 from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
+from flake8_argscope.model.module import ModuleFacts
 from flake8_argscope.symbols import (
     UNKNOWN, Builtin, LocalClass, LocalDef, Path, ScopeRef, Wrapped,
 )
@@ -51,9 +52,7 @@ class Resolver:
         self.current = current  # (dotted module name, is_package) when known
         self.frames: dict[int, Frame] = {}
         self._busy: set[tuple[object, ...]] = set()
-        self.wrapper_arguments: frozenset[str] | None = None  # see model/held.py
-        self.function_globals: frozenset[str] | None = None  # see model/held.py
-        self.read_elsewhere: dict[int, frozenset[str]] = {}  # see model/held.py
+        self.facts = ModuleFacts(tree, source)  # the module-wide scans, syntax only
         self.api_overrides = dict(config.api_paths)
         self.extra_ops = config.scoped_ops
         self.defs = Defs(self)
@@ -68,9 +67,7 @@ class Resolver:
         for frame in self.frames.values():
             frame.resolver = self
         self.module_frame = other.module_frame
-        self.read_elsewhere = other.read_elsewhere
-        self.function_globals = other.function_globals
-        self.wrapper_arguments = other.wrapper_arguments
+        self.facts = other.facts
 
     # ------------------------------------------------------------ frames
     def frame_for(self, node: ScopeNode, parent: Frame | None) -> Frame:
@@ -107,45 +104,12 @@ class Resolver:
                 return self._from_bindings(name, f)
             first = False
             f = f.parent
-        star = self._star_lookup(name)
+        star = _star_lookup(self, name)
         if star is not None:
             return star
         if name in _BUILTINS:
             return Builtin(name)
         return UNKNOWN
-
-    def _star_lookup(self, name: str) -> Path | None:
-        stars = self.module_frame.bindings.get("*")
-        if not stars:
-            return UNKNOWN
-        found = UNKNOWN
-        for b in stars:
-            module = b.path
-            if module is None and self.project is not None:
-                module = self.project.absolute(b.level, b.module, self.current)
-            if module is None:
-                return UNKNOWN
-            if known.is_library_path(module):
-                target = known.lookup(f"{module}.{name}")
-                if target is not None and not isinstance(target, Unscoped):
-                    found = Path(f"{module}.{name}", b.line, True)
-                continue
-            model = self.project.model(module) if self.project is not None else None
-            if model is None:
-                return UNKNOWN  # a star import we cannot see into may bind anything
-            if model.exports(name):
-                found = Path(f"{module}.{name}", b.line, True)
-        return found
-
-    def exports(self, name: str) -> bool:
-        """Does ``from this_module import *`` bind ``name``?"""
-        names = self.module_frame.bindings.get("__all__")
-        if names:
-            value = getattr(names[0].node, "value", None)
-            if isinstance(value, (ast.List, ast.Tuple)):
-                return any(isinstance(e, ast.Constant) and e.value == name for e in value.elts)
-            return False
-        return not name.startswith("_") and name in self.module_frame.bindings
 
     def deref(self, sym: Symbol, force: bool | str = False) -> Symbol:
         """A Path into a project module -> the symbol that module binds there.
@@ -220,18 +184,10 @@ class Resolver:
         if len(syms) == 2 and isinstance(syms[0], LocalDef) and isinstance(syms[1], Wrapped):
             return syms[1]
         # the same library object bound by several imports (try/except fallbacks)
-        targets = {self._identity(s) for s in syms}
+        targets = {_identity(self, s) for s in syms}
         if len(targets) == 1 and None not in targets:
             return syms[-1]
         return UNKNOWN
-
-    def _identity(self, sym: Symbol) -> str | Api | tuple[str, str] | None:
-        if isinstance(sym, Path):
-            t = self.lookup_path(sym.path, sym)
-            if isinstance(t, Op):
-                return t.key
-            return t if isinstance(t, (Api,)) else ("path", sym.path)
-        return None
 
     def binding_symbol(self, b: Binding, frame: Frame) -> Symbol:
         """What one binding of a name binds, regardless of the others."""
@@ -370,6 +326,52 @@ class Resolver:
         if isinstance(sym, Wrapped):
             return sym.frame.resolver.defs.wrapped(sym)
         return sym
+
+
+def _identity(resolver: Resolver, sym: Symbol) -> str | Api | tuple[str, str] | None:
+    """What library object a symbol is, to tell imports of one object from others."""
+    if isinstance(sym, Path):
+        t = resolver.lookup_path(sym.path, sym)
+        if isinstance(t, Op):
+            return t.key
+        return t if isinstance(t, (Api,)) else ("path", sym.path)
+    return None
+
+
+def _star_lookup(resolver: Resolver, name: str) -> Path | None:
+    """What ``from m import *`` statements of ``resolver``'s module bind ``name`` to."""
+    stars = resolver.module_frame.bindings.get("*")
+    if not stars:
+        return UNKNOWN
+    found = UNKNOWN
+    for b in stars:
+        module = b.path
+        if module is None and resolver.project is not None:
+            module = resolver.project.absolute(b.level, b.module, resolver.current)
+        if module is None:
+            return UNKNOWN
+        if known.is_library_path(module):
+            target = known.lookup(f"{module}.{name}")
+            if target is not None and not isinstance(target, Unscoped):
+                found = Path(f"{module}.{name}", b.line, True)
+            continue
+        model = resolver.project.model(module) if resolver.project is not None else None
+        if model is None:
+            return UNKNOWN  # a star import we cannot see into may bind anything
+        if _exports(model, name):
+            found = Path(f"{module}.{name}", b.line, True)
+    return found
+
+
+def _exports(resolver: Resolver, name: str) -> bool:
+    """Does ``from this_module import *`` bind ``name``?"""
+    names = resolver.module_frame.bindings.get("__all__")
+    if names:
+        value = getattr(names[0].node, "value", None)
+        if isinstance(value, (ast.List, ast.Tuple)):
+            return any(isinstance(e, ast.Constant) and e.value == name for e in value.elts)
+        return False
+    return not name.startswith("_") and name in resolver.module_frame.bindings
 
 
 def unpacked_value(stmt: ast.Assign, index: int) -> ast.Assign | None:

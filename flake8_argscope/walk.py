@@ -14,18 +14,19 @@ import bisect
 from collections import deque
 from typing import TYPE_CHECKING
 
-from flake8_argscope import known, rules
+from flake8_argscope import rules
 from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import TENSORPACK, SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.held import held_context_managers
-from flake8_argscope.model.forwarding import META_OPS, forwarded, meta_op_name, through_project
+from flake8_argscope.model.forwarding import forwarded, meta_op_name, through_project
 
 from flake8_argscope.model.scopes import Scopes
 from flake8_argscope.project import Project
+from flake8_argscope.relevance import Uninteresting
 from flake8_argscope.resolve import Resolver
 from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext
-from flake8_argscope.symbols import LocalOp, Path, PlainFunc
+from flake8_argscope.symbols import LocalOp, PlainFunc
 from flake8_argscope.syntax import final_name
 from flake8_argscope.worlds import worlds_of
 
@@ -40,9 +41,6 @@ if TYPE_CHECKING:
     from flake8_argscope.symbols import Target
     from flake8_argscope.worlds import World
 
-_META_OP_ROOTS = ("tf_slim", "tensorflow")  # the root the module binds: tf_slim, tf
-# what the root name of an attribute call is bound to at module level (_uninteresting)
-_SKIP, _RESOLVE, _LIBRARY, _META_LIBRARY = "skip", "resolve", "library", "meta-op library"
 # calls whose result may be discarded by mistake (ASC303): only these are resolved
 # match statements exist from Python 3.10; on 3.9 no node is a match_case
 _MATCH_CASE: tuple[type[ast.match_case], ...] = tuple(
@@ -165,6 +163,19 @@ def _held(resolver: Resolver, stmt: ast.Assign, frame: Frame) -> bool:
             resolver, target.id, frame) is not None
 
 
+def _in_dynamic(dynamic: list[ScopeNode], finding: tuple[int, int, str]) -> bool:
+    """Call-site findings inside a function that enters scopes dynamically."""
+    line, _col, message = finding
+    if message[:6] not in rules.CALL_SITE_CODES:
+        return False
+    for node in dynamic:
+        if isinstance(node, ast.Module):
+            return True
+        if node.lineno <= line <= (getattr(node, "end_lineno", None) or node.lineno):
+            return True
+    return False
+
+
 class Walker:
     """One walk over one file (in one world): scopes per statement, rules at each hook."""
 
@@ -192,20 +203,12 @@ class Walker:
         self._dynamic: list[ScopeNode] = []
         # (id(block), final name) of unresolved keyword-less calls
         self.bare_calls: set[tuple[int, str]] = set()
-        self._names = known.table_names() | frozenset(
-            p.rsplit(".", 1)[-1] for p in list(config.scoped_ops) + list(config.api_paths))
-        self._patched = source is None or "enable_argscope_for_module" in source
-        self._roots: dict[str, str] = {}  # root name -> _SKIP | _RESOLVE | _LIBRARY | ...
-        self._global_names: frozenset[str] | None = None
+        self._skip = Uninteresting(self.resolver, config, source)
 
     @property
     def global_names(self) -> frozenset[str]:
         """Names some function declares ``global``: their module value can change."""
-        if self._global_names is None:
-            self._global_names = frozenset(
-                name for node in ast.walk(self.tree) if isinstance(node, ast.Global)
-                for name in node.names)
-        return self._global_names
+        return self.resolver.facts.global_names
 
     # ============================================================ driver
     def run(self, only: list[int] | None = None) -> list[tuple[int, int, str]]:
@@ -219,20 +222,8 @@ class Walker:
             self.walk_body(body, frame, Scopes(), block)
         self._apply(self._file_end_rules, FileContext(self, self.sites, self.bare_calls))
         if self._dynamic:
-            self.findings = [f for f in self.findings if not self._in_dynamic(f)]
+            self.findings = [f for f in self.findings if not _in_dynamic(self._dynamic, f)]
         return self.findings
-
-    def _in_dynamic(self, finding: tuple[int, int, str]) -> bool:
-        """Call-site findings inside a function that enters scopes dynamically."""
-        line, _col, message = finding
-        if message[:6] not in rules.CALL_SITE_CODES:
-            return False
-        for node in self._dynamic:
-            if isinstance(node, ast.Module):
-                return True
-            if node.lineno <= line <= (getattr(node, "end_lineno", None) or node.lineno):
-                return True
-        return False
 
     def _apply(self, rule_list: tuple[HookRule[Ctx], ...], ctx: Ctx) -> None:
         for rule in rule_list:
@@ -287,7 +278,7 @@ class Walker:
             value = stmt.value
             if type(value) is ast.Call and not (
                     type(value.func) is ast.Attribute
-                    and self._uninteresting(value.func, scopes)):
+                    and self._skip(value.func, scopes, self.observer is not None)):
                 self.builder.record_assigned_dict(stmt, frame, scopes)
             skip: tuple[ast.expr, ...] = ()
             t_value = type(value)
@@ -393,43 +384,6 @@ class Walker:
                 self.visit_expr(sub, frame, scopes, block, inner)
 
     # ============================================================ calls
-    def _uninteresting(self, func: ast.Attribute, scopes: Scopes) -> bool:
-        """``lib.module.f(...)`` where ``f`` is no name any table knows: a library function
-        no rule is about (unless an active scope lists an op of that name: ASC302). Most
-        calls of a file are such; skipping their resolution is the plugin's main saving."""
-        if func.attr in self._names or self._patched:
-            return False
-        root = func.value
-        while type(root) is ast.Attribute:
-            root = root.value
-        if type(root) is not ast.Name:
-            return False
-        kind = self._roots.get(root.id)
-        if kind is None:
-            kind = self._roots[root.id] = self._root_kind(root.id)
-        if kind is _SKIP:
-            return True
-        if kind is _RESOLVE:
-            return False
-        if kind is _META_LIBRARY and func.attr in META_OPS:
-            # slim.repeat / slim.stack (not tf.stack)
-            return not scopes.active() and self.observer is None
-        return not scopes.names_listed(func.attr)
-
-    def _root_kind(self, name: str) -> str:
-        """What the module binds ``name`` to, for ``_uninteresting`` (cached per file)."""
-        # the root as the module binds it: a local that shadows it (or any local root such
-        # as self/net/x) is skipped too, which is only ever silence
-        module = self.resolver.module_frame
-        if name not in module.bindings:
-            return _SKIP
-        sym = self.resolver.resolve_name(name, module)
-        if sym is None:
-            return _SKIP  # unresolved root: nothing to say
-        if not isinstance(sym, Path) or not known.is_outside_project(sym.path):
-            return _RESOLVE  # a project module: its functions may be ops
-        return _META_LIBRARY if sym.path.startswith(_META_OP_ROOTS) else _LIBRARY
-
     def check_call(self, call: ast.Call, frame: Frame, scopes: Scopes, block: ast.AST,
                    shadow: frozenset[str]) -> None:
         active = scopes.active()
@@ -445,7 +399,7 @@ class Walker:
             if self.observer is None:
                 return
         func = call.func
-        if type(func) is ast.Attribute and self._uninteresting(func, scopes):
+        if type(func) is ast.Attribute and self._skip(func, scopes, self.observer is not None):
             return
         resolver = self.resolver
         target = resolver.target_of(func, frame, shadow)

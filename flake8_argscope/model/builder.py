@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from typing import Optional
 
     from flake8_argscope.frames import Frame
+    from flake8_argscope.model.arguments import Element
     from flake8_argscope.model.factories import FactoryDef
     from flake8_argscope.model.kwargs import Pairs
     from flake8_argscope.model.scopes import Wild
@@ -222,25 +223,13 @@ class ScopeBuilder:
             else:
                 new = dscope.copy()
             return scopes.with_scope(registry, new)
-        if shape is FirstArg.BAD:
+        if shape is FirstArg.BAD or (shape is FirstArg.UNKNOWN and not kw_nodes and not pairs
+                                     and extra_wild is NONE):
+            # BAD raises at the with; UNKNOWN without keywords may be a dict: anything
             return scopes.with_scope(registry, unknown_scope(call.lineno))
-        if shape is FirstArg.UNKNOWN and not kw_nodes and not pairs and extra_wild is NONE:
-            # a list if kwargs are given (a dict would raise), else anything
-            return scopes.with_scope(registry, unknown_scope(call.lineno))
-        listed = []
-        if shape is not FirstArg.LIST and shape is not FirstArg.SINGLE:
-            listed.append(ListedOp(None))
-        elif starred:
-            listed.append(ListedOp(None))  # a starred element
-        for element in elements:
-            if element.kind is ElementKind.OP:
-                listed.append(ListedOp(cast(Op, element.op).key, final_name(element.node)))
-            elif element.kind is ElementKind.UNKNOWN:
-                listed.append(ListedOp(None))
-            # NOT_SCOPED / OTHER_REGISTRY raise at the with, REGISTERED is never read:
-            # nothing to merge
-        new = merge(scopes.get_scope(registry), listed, kwvals, extra_wild, call.lineno)
-        return scopes.with_scope(registry, new)
+        return scopes.with_scope(registry, _merged(
+            scopes.get_scope(registry), shape, elements, starred, kwvals, extra_wild,
+            call.lineno))
 
     def _unpacked_kwval(self, value: ast.expr | None, line: int, frame: Frame, env: Env,
                         with_node: ast.With | ast.AsyncWith, here: bool) -> KwVal:
@@ -332,3 +321,22 @@ class ScopeBuilder:
         reg, scope = self.dict_value(stmt.value, scopes, frame, None, 0)
         if scope is not None:
             self.snapshots[id(stmt)] = (reg, scope)
+
+
+def _merged(scope: Scope, shape: FirstArg, elements: list[Element], starred: bool,
+            kwvals: dict[str, KwVal], extra_wild: Wild, line: int) -> Scope:
+    """``scope`` after an arg_scope(list, **kwargs) whose first argument has ``shape`` and
+    lists ``elements`` (``starred``: and some unknown ones)."""
+    listed = []
+    if shape is not FirstArg.LIST and shape is not FirstArg.SINGLE:
+        listed.append(ListedOp(None))  # a list if kwargs are given (a dict would raise)
+    elif starred:
+        listed.append(ListedOp(None))  # a starred element
+    for element in elements:
+        if element.kind is ElementKind.OP:
+            listed.append(ListedOp(cast(Op, element.op).key, final_name(element.node)))
+        elif element.kind is ElementKind.UNKNOWN:
+            listed.append(ListedOp(None))
+        # NOT_SCOPED / OTHER_REGISTRY raise at the with, REGISTERED is never read:
+        # nothing to merge
+    return merge(scope, listed, kwvals, extra_wild, line)

@@ -8,7 +8,6 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_argscope import known
-from flake8_argscope.frames import SCOPE_NODES
 from flake8_argscope.symbols import LocalClass, LocalDef, Path
 
 if TYPE_CHECKING:
@@ -43,32 +42,10 @@ def bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, 
     if (len(bindings) != 1 or bindings[0].kind != "assign" or name in owner.store_attr_roots
             or name in owner.declared_global or name in owner.declared_nonlocal):
         return None
-    if name in _function_globals(resolver):
+    if name in resolver.facts.global_names:
         return None
     value = getattr(bindings[0].node, "value", None)
     return (value, owner) if isinstance(value, ast.expr) else None
-
-
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def _function_globals(resolver: Resolver) -> frozenset[str]:
-    """Names some def or class body of the module declares ``global`` (cached on the
-    resolver; a scan of the statements, not the frames: once per file, not per look-up)."""
-    if resolver.function_globals is None:
-        names: set[str] = set()
-        source = resolver.source
-        if source is None or "global" in source:
-            stack: list[tuple[ast.AST, bool]] = [(s, False) for s in resolver.tree.body]
-            while stack:
-                node, nested = stack.pop()
-                if nested and isinstance(node, ast.Global):
-                    names.update(node.names)
-                nested = nested or isinstance(node, SCOPE_NODES)
-                for field in _BLOCKS:
-                    stack.extend((s, nested) for s in getattr(node, field, ()))
-        resolver.function_globals = frozenset(names)
-    return resolver.function_globals
 
 
 def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
@@ -93,30 +70,12 @@ def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
     return None
 
 
-_WRAPPERS = frozenset({"update_wrapper", "wraps"})
-
-
-def _wrapper_arguments(resolver: Resolver) -> frozenset[str]:
-    """Names the module passes to ``update_wrapper``/``wraps`` (cached on the resolver)."""
-    if resolver.wrapper_arguments is None:
-        names: set[str] = set()
-        source = resolver.source
-        if source is None or "update_wrapper" in source or "wraps" in source:
-            for call in ast.walk(resolver.tree):
-                if isinstance(call, ast.Call) and (
-                        getattr(call.func, "attr", None) in _WRAPPERS
-                        or getattr(call.func, "id", None) in _WRAPPERS):
-                    names.update(a.id for a in call.args if isinstance(a, ast.Name))
-        resolver.wrapper_arguments = frozenset(names)
-    return resolver.wrapper_arguments
-
-
 def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> str | None:
     """The name of what ``node`` wraps when it is certainly a plain ``functools.partial``
     object (inline, or a name bound once to one and never given to ``update_wrapper`` or
     ``wraps``, which would make it scope-enabled like its function)."""
     if isinstance(node, ast.Name):
-        if node.id in _wrapper_arguments(resolver):
+        if node.id in resolver.facts.wrapper_arguments:
             return None
         bound = bound_value(resolver, node.id, frame)
         if bound is None:
@@ -129,29 +88,6 @@ def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> st
         return None
     wrapped = node.args[0]
     return wrapped.attr if isinstance(wrapped, ast.Attribute) else getattr(wrapped, "id", "?")
-
-
-def _only_entered(resolver: Resolver, name: str, owner: Frame) -> bool:
-    """Is ``name`` read nowhere in ``owner`` but as a ``with`` item? (Anything else could
-    enter the context manager where the walk does not see it.)"""
-    return name not in _read_elsewhere(resolver, owner)
-
-
-def _read_elsewhere(resolver: Resolver, owner: Frame) -> frozenset[str]:
-    """The names ``owner``'s node reads other than as a ``with`` item (one walk per frame,
-    cached on the resolver: a big module would otherwise be walked again per look-up)."""
-    found = resolver.read_elsewhere.get(id(owner.node))
-    if found is None:
-        entered: set[int] = set()
-        loads: dict[str, list[int]] = {}
-        for node in ast.walk(owner.node):
-            if isinstance(node, ast.withitem) and isinstance(node.context_expr, ast.Name):
-                entered.add(id(node.context_expr))
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                loads.setdefault(node.id, []).append(id(node))
-        found = frozenset(n for n, ids in loads.items() if any(i not in entered for i in ids))
-        resolver.read_elsewhere[id(owner.node)] = found
-    return found
 
 
 def held_context_managers(resolver: Resolver, name: str,
@@ -173,8 +109,8 @@ def held_context_managers(resolver: Resolver, name: str,
         if any(not arm for arm in last) or len({arm[0][0] for arm in last}) != 1 or len(
                 {arm[0][1] for arm in last}) != len(last):
             return None
-    if not _only_entered(resolver, name, owner):
-        return None
+    if name in resolver.facts.read_elsewhere(owner):
+        return None  # read other than as a with item: it may be entered unseen
     return [(b.node.value, owner) for b in bindings]
 
 
