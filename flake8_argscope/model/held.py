@@ -11,7 +11,7 @@ from flake8_argscope import known
 from flake8_argscope.symbols import LocalClass, LocalDef, Path
 
 if TYPE_CHECKING:
-    from flake8_argscope.frames import Frame
+    from flake8_argscope.frames import Binding, Frame
     from flake8_argscope.resolve import Resolver
 
     # the display type (ast.List, ast.Tuple, ast.Set) and each element with its frame
@@ -32,20 +32,36 @@ def owner_frame(name: str, frame: Frame) -> Frame | None:
     return f
 
 
-def bound_value(resolver: Resolver, name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
-    """The value of ``name`` when one plain assignment binds it (in ``frame``, or at module
-    level when ``frame`` does not bind it) and nothing mutates it or rebinds it globally."""
+def assigned_only(name: str, frame: Frame,
+                  mutated_ok: bool = False) -> tuple[list[Binding], Frame] | None:
+    """The bindings of ``name`` that ``frame`` sees (its own, or the module's) and the frame
+    that makes them, when every one is a plain assignment and nothing else can rebind it: no
+    ``global``/``nonlocal`` declaration there, no function of the module declaring a module
+    name ``global``, and unless ``mutated_ok`` no attribute or item store on it. The one
+    "bound once, never mutated" check of the model; callers wanting one binding count."""
     owner = owner_frame(name, frame)
     if owner is None:
         return None
-    bindings = owner.bindings.get(name, ())
-    if (len(bindings) != 1 or bindings[0].kind != "assign" or name in owner.store_attr_roots
-            or name in owner.declared_global or name in owner.declared_nonlocal):
+    bindings = owner.bindings.get(name)
+    if not bindings or any(b.kind != "assign" for b in bindings):
         return None
-    if name in resolver.facts.global_names:
+    if name in owner.declared_global or name in owner.declared_nonlocal:
         return None
-    value = getattr(bindings[0].node, "value", None)
-    return (value, owner) if isinstance(value, ast.expr) else None
+    if owner.is_module and name in owner.resolver.facts.global_names:
+        return None
+    if not mutated_ok and name in owner.store_attr_roots:
+        return None
+    return bindings, owner
+
+
+def bound_value(name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
+    """The value of ``name`` when one plain assignment binds it (in ``frame``, or at module
+    level when ``frame`` does not bind it) and nothing mutates it or rebinds it globally."""
+    found = assigned_only(name, frame)
+    if found is None or len(found[0]) != 1:
+        return None
+    value = getattr(found[0][0].node, "value", None)
+    return (value, found[1]) if isinstance(value, ast.expr) else None
 
 
 def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
@@ -57,7 +73,7 @@ def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
     if depth <= 0:
         return None
     if isinstance(node, ast.Name):
-        bound = bound_value(resolver, node.id, frame)
+        bound = bound_value(node.id, frame)
         if bound is None or not isinstance(bound[0], (_DISPLAYS, ast.BinOp, ast.Name)):
             return None
         return op_sequence(resolver, bound[0], bound[1], depth - 1)
@@ -77,7 +93,7 @@ def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> st
     if isinstance(node, ast.Name):
         if node.id in resolver.facts.wrapper_arguments:
             return None
-        bound = bound_value(resolver, node.id, frame)
+        bound = bound_value(node.id, frame)
         if bound is None:
             return None
         node, frame = bound
@@ -96,14 +112,10 @@ def held_context_managers(resolver: Resolver, name: str,
     when they are the branches of one ``if``/``try``: deeplab's ``arg_scope =
     slim.arg_scope(...)`` / ``else: arg_scope = slim.arg_scope([])``), when ``name`` is only
     assigned and only read as a ``with`` item; else None."""
-    owner = owner_frame(name, frame)
-    if owner is None:
+    found = assigned_only(name, frame)
+    if found is None:
         return None
-    bindings = owner.bindings.get(name, ())
-    if not bindings or any(b.kind != "assign" for b in bindings) or (
-            name in owner.store_attr_roots or name in owner.declared_global
-            or name in owner.declared_nonlocal):
-        return None
+    bindings, owner = found
     if len(bindings) > 1:
         last = [owner.arm_of(b)[-1:] for b in bindings]  # (choice, branch) it is bound in
         if any(not arm for arm in last) or len({arm[0][0] for arm in last}) != 1 or len(
@@ -121,12 +133,10 @@ def instance_method(resolver: Resolver, node: ast.Attribute, frame: Frame) -> Lo
     obj = node.value
     if not isinstance(obj, ast.Name):
         return None
-    owner = owner_frame(obj.id, frame)
-    if owner is None:
+    assigned = assigned_only(obj.id, frame, mutated_ok=True)  # obj.x = ...: checked below
+    if assigned is None or len(assigned[0]) != 1:
         return None
-    bindings = owner.bindings.get(obj.id, ())
-    if len(bindings) != 1 or bindings[0].kind != "assign" or obj.id in owner.declared_global:
-        return None
+    bindings, owner = assigned
     value = bindings[0].node.value
     if not isinstance(value, ast.Call):
         return None

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, cast
 
 from flake8_argscope.frames import SCOPE_NODES
-from flake8_argscope.model.held import owner_frame
+from flake8_argscope.model.held import assigned_only
 from flake8_argscope.symbols import LocalDef, Path
 from flake8_argscope.syntax import is_literal, own_nodes
 
@@ -54,13 +54,11 @@ def unpacked(node: ast.expr, frame: Frame, env: Env, depth: int = 4) -> Unpacked
                 return [(k, v, frame) for k, v in value.pairs], _NOTHING
             return None
         name = node.id
-        owner = owner_frame(name, frame)  # this frame, or the module's constant
-        if owner is None:
+        # this frame's, or the module's constant; keys set later are read below
+        found = assigned_only(name, frame, mutated_ok=True)
+        if found is None or len(found[0]) != 1:
             return None
-        bindings = owner.bindings.get(name, ())
-        if (len(bindings) != 1 or bindings[0].kind != "assign"
-                or name in owner.declared_global or name in owner.declared_nonlocal):
-            return None
+        bindings, owner = found
         if owner.is_module and _used_elsewhere(frame, name):
             return None
         later = _keys_set_later(owner, name) if name in owner.store_attr_roots else _NOTHING

@@ -106,7 +106,7 @@ class ProjectContextManagers:
         for ret in live:
             value = ret.value
             if isinstance(value, ast.Name):
-                held = bound_value(self.builder.resolver, value.id, fframe)
+                held = bound_value(value.id, fframe)
                 value = held[0] if held is not None and held[1] is fframe else None
             if not isinstance(value, ast.Call):
                 return all_unknown(with_node.lineno)

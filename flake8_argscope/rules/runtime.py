@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, cast
 from flake8_argscope import known
 from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Op, Partial, Unscoped, api_label
 from flake8_argscope.model.arguments import FirstArg
+from flake8_argscope.model.held import assigned_only
 from flake8_argscope.rules.common import scope_line
 from flake8_argscope.rules.registry import CallRule, ScopeEntryRule, Severity
 from flake8_argscope.symbols import LocalOp
@@ -222,14 +223,12 @@ def _not_a_str(env: RuleEnv, node: ast.expr, frame: Frame, depth: int) -> bool:
             return True  # a layer: returns tensors
         return isinstance(target, Unscoped) and target.path.startswith(_TENSOR_PREFIXES)
     if isinstance(node, ast.Name) and depth > 0 and not frame.is_module:
-        bindings = frame.bindings.get(node.id, ())
-        if not bindings or node.id in frame.declared_global or (
-                node.id in frame.declared_nonlocal):
+        found = assigned_only(node.id, frame, mutated_ok=True)  # (a str has no attributes)
+        if found is None or found[1] is not frame:
             return False
-        for b in bindings:
+        for b in found[0]:
             value = getattr(b.node, "value", None)
-            if b.kind != "assign" or value is None or not _not_a_str(
-                    env, value, frame, depth - 1):
+            if value is None or not _not_a_str(env, value, frame, depth - 1):
                 return False
         return True
     return False
