@@ -251,9 +251,10 @@ class Resolver:
             if isinstance(target, Factory):
                 return ScopeRef(node)
             if not isinstance(target, (Api, Op, Partial, Unscoped, Builtin)):
-                from flake8_argscope.model.factories import returns_scope_dict
+                from flake8_argscope.model.values import ScopeDict
+                from flake8_argscope.model.values import value as value_of
 
-                if returns_scope_dict(self, value, frame):
+                if isinstance(value_of(self, value, frame), ScopeDict):
                     return ScopeRef(node)  # ``sc = my_factory()``, in any module
         return UNKNOWN
 

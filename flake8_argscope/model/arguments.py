@@ -12,12 +12,10 @@ import enum
 from typing import TYPE_CHECKING
 
 from flake8_argscope import known, tensorpack
-from flake8_argscope.known import SCOPE_READING, TENSORPACK, Api, Factory, Op, Partial, Unscoped
-from flake8_argscope.model.factories import returns_scope_dict
-from flake8_argscope.model.held import functools_partial_of, op_sequence
+from flake8_argscope.known import TENSORPACK, Api, Factory, Op, Partial, Unscoped
+from flake8_argscope.model.values import PartialOf, ScopeDict, Sequence, value
 from flake8_argscope.record import Frozen
-from flake8_argscope.project import FACTORY
-from flake8_argscope.symbols import Builtin, LocalOp, Path, PlainFunc, ScopeRef
+from flake8_argscope.symbols import Builtin, LocalOp, Path, PlainFunc
 
 if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
@@ -95,53 +93,44 @@ _FUNCTIONS = (Op, Partial, Unscoped, PlainFunc, LocalOp, Api, Factory)
 
 
 def first_arg_shape(resolver: Resolver, first: ast.expr, frame: Frame,
-                    registry: str) -> FirstArg:
-    """slim takes a list, tuple or dict (arg_scope.py:132-164); tensorpack a layer or a
-    list of layers (tfutils/argscope.py:36-41)."""
+                    registry: str) -> tuple[FirstArg, tuple[tuple[ast.expr, Frame], ...]]:
+    """The shape of an arg_scope's first argument, and for a LIST or SINGLE the elements it
+    lists, each with the frame it is written in. slim takes a list, tuple or dict
+    (arg_scope.py:132-164); tensorpack a layer or a list of layers
+    (tfutils/argscope.py:36-41)."""
     tensorpack_ = registry == TENSORPACK
     bad_for_tensorpack = FirstArg.BAD if tensorpack_ else FirstArg.DICT
-    if isinstance(first, ast.List):
-        return FirstArg.LIST
-    if isinstance(first, ast.Tuple):
-        return FirstArg.BAD if tensorpack_ else FirstArg.LIST
     if isinstance(first, ast.ListComp):
-        return FirstArg.DYNAMIC_LIST
+        return FirstArg.DYNAMIC_LIST, ()
     if isinstance(first, (ast.Dict, ast.DictComp)):
-        return bad_for_tensorpack
+        return bad_for_tensorpack, ()
     if isinstance(first, _BAD_LITERALS):
-        return FirstArg.BAD
-    if isinstance(first, (ast.Name, ast.BinOp)):
-        seq = op_sequence(resolver, first, frame)
-        if seq is not None:  # a named op list (CONV_OPS), or a sum of them
-            kind = seq[0]
-            if kind is ast.Set or (kind is ast.Tuple and tensorpack_):
-                return FirstArg.BAD
-            return FirstArg.LIST
+        return FirstArg.BAD, ()
+    held = value(resolver, first, frame)
+    if isinstance(held, Sequence):  # a display, a named op list (CONV_OPS), a sum of them
+        if held.display is ast.Set or (held.display is ast.Tuple and tensorpack_):
+            return FirstArg.BAD, ()
+        return FirstArg.LIST, held.elements
+    if isinstance(held, ScopeDict):
+        return bad_for_tensorpack, ()
     if isinstance(first, (ast.Name, ast.Attribute)):
-        sym = resolver.resolve_expr(first, frame)
-        if isinstance(sym, Path):  # a project module's name: may be a scope dict it builds
-            sym = frame.resolver.deref(sym, force=FACTORY)
-        if isinstance(sym, ScopeRef):
-            return bad_for_tensorpack
-        target = resolver.classify(sym)
+        target = resolver.target_of(first, frame)
         if isinstance(target, _FUNCTIONS) or (
                 isinstance(target, Builtin) and target.name not in ("list", "tuple", "dict")):
-            return FirstArg.SINGLE if tensorpack_ else FirstArg.BAD
-        return FirstArg.UNKNOWN
+            if tensorpack_:
+                return FirstArg.SINGLE, ((first, frame),)
+            return FirstArg.BAD, ()
+        return FirstArg.UNKNOWN, ()
     if isinstance(first, ast.Call):
         target = resolver.target_of(first.func, frame)
-        if isinstance(target, Api) and target.name in SCOPE_READING:
-            return bad_for_tensorpack
-        if isinstance(target, Factory) or returns_scope_dict(resolver, first, frame):
-            return bad_for_tensorpack  # (a def returning ``list(...)`` is no factory)
         if isinstance(target, Builtin):
             if target.name in ("list", "sorted"):
-                return FirstArg.DYNAMIC_LIST
+                return FirstArg.DYNAMIC_LIST, ()
             if target.name == "dict":
-                return bad_for_tensorpack
+                return bad_for_tensorpack, ()
             if target.name in ("set", "frozenset"):
-                return FirstArg.BAD
-    return FirstArg.UNKNOWN
+                return FirstArg.BAD, ()
+    return FirstArg.UNKNOWN, ()
 
 
 def classify_element(resolver: Resolver, elt: ast.expr, target: Target, registry: str,
@@ -180,8 +169,9 @@ def classify_element(resolver: Resolver, elt: ast.expr, target: Target, registry
         reason = NotScoped.LITERAL
     elif target is None and isinstance(elt, (ast.Name, ast.Call)):
         # functools.partial(op, ...): no key of its own, no __name__ (docs/semantics.md §4.4a)
-        wrapped = functools_partial_of(resolver, elt, frame) or ""
-        reason = NotScoped.PARTIAL if wrapped else None
+        held = value(resolver, elt, frame)
+        if isinstance(held, PartialOf):
+            reason, wrapped = NotScoped.PARTIAL, held.wrapped
     if reason is None:
         return Element(elt, ElementKind.UNKNOWN)
     return Element(elt, ElementKind.NOT_SCOPED, reason=reason, target=target, wrapped=wrapped)

@@ -22,7 +22,7 @@ from flake8_argscope.model.arguments import (
 from flake8_argscope.model.factories import (
     MAX_FACTORY_DEPTH, Caller, argument_for, bind_params, factory_named, substitute,
 )
-from flake8_argscope.model.held import held_context_managers, op_sequence
+from flake8_argscope.model.held import held_context_managers
 from flake8_argscope.model.kwargs import unpacked
 from flake8_argscope.model.project_cms import ProjectContextManagers
 from flake8_argscope.model.scopes import (
@@ -197,20 +197,15 @@ class ScopeBuilder:
             (key, self._unpacked_kwval(value, call.lineno, where, env, with_node, where is frame))
             for key, value, where in pairs)
 
-        shape = first_arg_shape(self.resolver, first, first_frame, registry)
+        shape, listed = first_arg_shape(self.resolver, first, first_frame, registry)
         elements = []
         starred = False
-        if shape is FirstArg.LIST or shape is FirstArg.SINGLE:
-            seq = op_sequence(self.resolver, first, first_frame) if shape is FirstArg.LIST \
-                else None
-            nodes = seq[1] if seq is not None else [(first, first_frame)]
-            for elt, elt_frame in nodes:
-                if isinstance(elt, ast.Starred):
-                    starred = True  # unknown elements: merge below treats them as any op
-                    continue
-                target = self.resolver.target_of(elt, elt_frame, force=True)
-                elements.append(classify_element(self.resolver, elt, target, registry,
-                                                 elt_frame))
+        for elt, elt_frame in listed:
+            if isinstance(elt, ast.Starred):
+                starred = True  # unknown elements: merge below treats them as any op
+                continue
+            target = self.resolver.target_of(elt, elt_frame, force=True)
+            elements.append(classify_element(self.resolver, elt, target, registry, elt_frame))
         if report:
             self.on_entry(ArgScopeCall(at, registry, first, shape, at_keywords, elements))
 

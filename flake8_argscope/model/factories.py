@@ -8,12 +8,12 @@ import weakref
 from typing import TYPE_CHECKING
 
 from flake8_argscope.frames import SCOPE_NODES
-from flake8_argscope.known import SCOPE_READING, Api, Factory, Op, Partial, Unscoped
+from flake8_argscope.known import Api
 from flake8_argscope.model.held import instance_method
 from flake8_argscope.model.kwargs import KwargsDict, fixed, unpacked
 from flake8_argscope.project import FACTORY
 from flake8_argscope.record import Frozen
-from flake8_argscope.symbols import Builtin, LocalDef, Path
+from flake8_argscope.symbols import LocalDef, Path
 from flake8_argscope.syntax import is_literal, own_nodes
 
 if TYPE_CHECKING:
@@ -119,27 +119,6 @@ def factory_named(resolver: Resolver, func_node: ast.expr, frame: Frame) -> Fact
     if not isinstance(sym, LocalDef) or sym.node.decorator_list:
         return None
     return sym.frame.resolver.defs.factory(sym)
-
-
-def returns_scope_dict(resolver: Resolver, call: ast.Call, frame: Frame, depth: int = 0) -> bool:
-    """Does ``call`` certainly return a scope dict (whatever its contents)? What the scope
-    builder's ``dict_value`` would evaluate, decided without evaluating it, so that any
-    module's resolver can tell ``sc = my_factory()`` from another call."""
-    target = resolver.target_of(call.func, frame)
-    if isinstance(target, Api):
-        return target.name in SCOPE_READING
-    if isinstance(target, Factory):
-        return True
-    if isinstance(target, (Op, Partial, Unscoped, Builtin)):
-        return False  # a library function or a configured op, not a project def
-    fdef = factory_named(resolver, call.func, frame)
-    if fdef is None or depth >= MAX_FACTORY_DEPTH:
-        return False
-    if fdef.as_item is not None:
-        return True
-    returned = fdef.returns
-    return returned is not None and returns_scope_dict(
-        fdef.frame.resolver, returned, fdef.frame, depth + 1)
 
 
 class Caller(Frozen):

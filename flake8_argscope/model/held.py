@@ -1,24 +1,18 @@
-"""Values the code holds in names: op lists (``CONV_OPS = (slim.conv2d, ...)``,
-``CONV_OPS + (slim.max_pool2d,)``), ``functools.partial`` objects among the ops, and scope
-context managers entered later (``sc_gen = slim.arg_scope(...)``; ``with sc_gen:``)."""
+"""Names and what they hold: which binding a name's use sees and whether it is stable
+(``assigned_only``, the model's one "bound once, never mutated" check), scope context
+managers entered later (``sc_gen = slim.arg_scope(...)``; ``with sc_gen:``), and methods of
+project instances. What a value *is* (op list, scope dict, partial) is values.py's."""
 
 from __future__ import annotations
 
 import ast
 from typing import TYPE_CHECKING
 
-from flake8_argscope import known
 from flake8_argscope.symbols import LocalClass, LocalDef, Path
 
 if TYPE_CHECKING:
     from flake8_argscope.frames import Binding, Frame
     from flake8_argscope.resolve import Resolver
-
-    # the display type (ast.List, ast.Tuple, ast.Set) and each element with its frame
-    Sequence = tuple[type, list[tuple[ast.expr, Frame]]]
-
-_DISPLAYS = (ast.List, ast.Tuple, ast.Set)
-MAX_DEPTH = 4
 
 
 def owner_frame(name: str, frame: Frame) -> Frame | None:
@@ -62,48 +56,6 @@ def bound_value(name: str, frame: Frame) -> tuple[ast.expr, Frame] | None:
         return None
     value = getattr(found[0][0].node, "value", None)
     return (value, found[1]) if isinstance(value, ast.expr) else None
-
-
-def op_sequence(resolver: Resolver, node: ast.expr, frame: Frame,
-                depth: int = MAX_DEPTH) -> Sequence | None:
-    """The elements of a list/tuple/set display, of a name bound to one, or of the sum of
-    two such of one type; None when it is anything else or cannot be known."""
-    if isinstance(node, _DISPLAYS):
-        return type(node), [(e, frame) for e in node.elts]
-    if depth <= 0:
-        return None
-    if isinstance(node, ast.Name):
-        bound = bound_value(node.id, frame)
-        if bound is None or not isinstance(bound[0], (_DISPLAYS, ast.BinOp, ast.Name)):
-            return None
-        return op_sequence(resolver, bound[0], bound[1], depth - 1)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left = op_sequence(resolver, node.left, frame, depth - 1)
-        right = op_sequence(resolver, node.right, frame, depth - 1)
-        if left is None or right is None or left[0] is not right[0] or left[0] is ast.Set:
-            return None
-        return left[0], left[1] + right[1]
-    return None
-
-
-def functools_partial_of(resolver: Resolver, node: ast.expr, frame: Frame) -> str | None:
-    """The name of what ``node`` wraps when it is certainly a plain ``functools.partial``
-    object (inline, or a name bound once to one and never given to ``update_wrapper`` or
-    ``wraps``, which would make it scope-enabled like its function)."""
-    if isinstance(node, ast.Name):
-        if node.id in resolver.facts.wrapper_arguments:
-            return None
-        bound = bound_value(node.id, frame)
-        if bound is None:
-            return None
-        node, frame = bound
-    if not isinstance(node, ast.Call) or not node.args:
-        return None
-    callee = resolver.resolve_expr(node.func, frame)
-    if not (isinstance(callee, Path) and known.normalise(callee.path) == "functools.partial"):
-        return None
-    wrapped = node.args[0]
-    return wrapped.attr if isinstance(wrapped, ast.Attribute) else getattr(wrapped, "id", "?")
 
 
 def held_context_managers(resolver: Resolver, name: str,
