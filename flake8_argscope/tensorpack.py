@@ -13,10 +13,13 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_argscope import known
-from flake8_argscope.known import TENSORPACK, Api, Op, Unscoped, op_from_def
+from flake8_argscope.known import TENSORPACK, Api, Op, Partial, Unscoped, op_from_def
+from flake8_argscope.model.held import assigned_only
+from flake8_argscope.symbols import LocalOp
 from flake8_argscope.syntax import final_name
 
 if TYPE_CHECKING:
+    from flake8_argscope.frames import Frame
     from flake8_argscope.resolve import Resolver
     from flake8_argscope.symbols import Path
 
@@ -181,3 +184,50 @@ def maybe_patched_elsewhere(resolver: Resolver, target: Unscoped) -> bool:
     if module not in TF_LAYERS_MODULES or name[:1].isupper():
         return False  # not tf.layers, or a class (classes are never patched)
     return not resolver.patches.module_level
+
+
+def layer_name_offset(resolver: Resolver, call: ast.Call, op: Op, frame: Frame) -> int | None:
+    """How many leading positional args are not parameters (tensorpack's layer name),
+    or None when it cannot be known."""
+    if op.registry != TENSORPACK or op.use_scope == FUNCTION:
+        return 0
+    first = call.args[0] if call.args else None
+    is_name = isinstance(first, ast.Constant) and isinstance(first.value, str)
+    if op.use_scope is True:
+        return 1
+    if is_name:
+        return 1
+    if isinstance(first, ast.Constant) or first is None:
+        return 0
+    if _not_a_str(resolver, first, frame, 2):
+        return 0  # use_scope None/False: only a str first argument is a layer name
+    return None  # use_scope None/False: a string variable would be the layer name
+
+
+# tf namespaces whose functions return tensors (never a Python str)
+_TENSOR_PREFIXES = ("tensorflow.nn.", "tensorflow.compat.v1.nn.", "tensorflow.layers.",
+                    "tensorflow.compat.v1.layers.", "tensorflow.math.", "tensorflow.image.")
+
+
+def _not_a_str(resolver: Resolver, node: ast.expr, frame: Frame, depth: int) -> bool:
+    """True when ``node`` certainly does not evaluate to a ``str`` (registry.py:137-147
+    takes a use_scope=None layer's first argument as its name only when it is a str)."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.Dict, ast.Set)):
+        return True
+    if isinstance(node, ast.Constant):
+        return not isinstance(node.value, str)
+    if isinstance(node, ast.Call):
+        target = resolver.target_of(node.func, frame)
+        if isinstance(target, (Op, LocalOp, Partial)):
+            return True  # a layer: returns tensors
+        return isinstance(target, Unscoped) and target.path.startswith(_TENSOR_PREFIXES)
+    if isinstance(node, ast.Name) and depth > 0 and not frame.is_module:
+        found = assigned_only(node.id, frame, mutated_ok=True)  # (a str has no attributes)
+        if found is None or found[1] is not frame:
+            return False
+        for b in found[0]:
+            value = getattr(b.node, "value", None)
+            if value is None or not _not_a_str(resolver, value, frame, depth - 1):
+                return False
+        return True
+    return False

@@ -205,11 +205,6 @@ class Walker:
         self.bare_calls: set[tuple[int, str]] = set()
         self._skip = Uninteresting(self.resolver, config, source)
 
-    @property
-    def global_names(self) -> frozenset[str]:
-        """Names some function declares ``global``: their module value can change."""
-        return self.resolver.facts.global_names
-
     # ============================================================ driver
     def run(self, only: list[int] | None = None) -> list[tuple[int, int, str]]:
         """The findings; with ``only`` (sorted lines), of the module body and the bodies

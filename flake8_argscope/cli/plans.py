@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from flake8_argscope.cli.edits import CallItems, Edit
 from flake8_argscope.known import TENSORPACK
-from flake8_argscope.rules.redundant import value_is_stable
-from flake8_argscope.rules.runtime import positional_offset
+from flake8_argscope.model.stability import value_is_stable
 from flake8_argscope.syntax import is_literal, same_value, show
+from flake8_argscope.tensorpack import layer_name_offset
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -215,7 +215,7 @@ def _positionals(found: list[tuple[ast.expr, Finding]], ctx: CallContext,
         shift = 2  # repeat(inputs, repetitions, layer, *args): args[0] is inputs
     if op.tflayer or op.registry == TENSORPACK and op.positional_override:
         return refuse("the layer converts positional arguments itself")
-    offset = positional_offset(ctx.env, synthetic, op, ctx.frame)
+    offset = layer_name_offset(ctx.env.resolver, synthetic, op, ctx.frame)
     if offset is None:
         return refuse("whether the first argument is the layer's name is not known")
     written = {k.arg for k in call.keywords}
@@ -234,7 +234,7 @@ def _positionals(found: list[tuple[ast.expr, Finding]], ctx: CallContext,
         real_index = j if j == 0 else j + shift
         if kv is not None and kv.node is not None and param not in exempt and same_value(
                 kv.node, arg) and value_is_stable(
-                    ctx.env, kv, ctx.frame, ctx.shadow, call.lineno):
+                    ctx.env.resolver, kv, ctx.frame, ctx.shadow, call.lineno):
             actions.append((real_index, None))
         else:
             actions.append((real_index, param))

@@ -42,10 +42,8 @@ if TYPE_CHECKING:
         def config(self) -> Config: ...
 
         @property
-        def resolver(self) -> Resolver: ...  # names -> symbols -> targets, this module's
-
-        @property
-        def global_names(self) -> frozenset[str]: ...  # names some function declares global
+        def resolver(self) -> Resolver: ...  # names -> symbols -> targets; .facts: the
+        # module-wide facts (model/module.py)
 
 PYLINT_CHECKER_ID = "73"  # external checkers use 51-99; no pylint checker or extension has 73
 

@@ -17,22 +17,18 @@ import ast
 from typing import TYPE_CHECKING, cast
 
 from flake8_argscope import known
-from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Op, Partial, Unscoped, api_label
+from flake8_argscope.known import CONTRIB, SLIM, TENSORPACK, Op, api_label
 from flake8_argscope.model.arguments import FirstArg
-from flake8_argscope.model.held import assigned_only
 from flake8_argscope.rules.common import scope_line
 from flake8_argscope.rules.registry import CallRule, ScopeEntryRule, Severity
-from flake8_argscope.symbols import LocalOp
 from flake8_argscope.syntax import show
-from flake8_argscope.tensorpack import FUNCTION
+from flake8_argscope.tensorpack import layer_name_offset
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from flake8_argscope.frames import Frame
     from flake8_argscope.model.arguments import ArgScopeCall
     from flake8_argscope.rules.registry import CallContext, Finding
-    from flake8_argscope.rules.registry import RuleEnv
 
 _CONV_WRAPPERS = frozenset({"convolution1d", "convolution2d", "convolution3d"})
 _CONVOLUTION = {
@@ -56,7 +52,7 @@ class PositionalCollision(CallRule):
         op, entry, call = ctx.op, ctx.entry, ctx.call
         if op is None or entry is None or not entry.known or not op.signature_known:
             return
-        offset = positional_offset(ctx.env, call, op, ctx.frame)
+        offset = layer_name_offset(ctx.env.resolver, call, op, ctx.frame)
         if offset is None:
             return
         for i, arg in enumerate(call.args):
@@ -185,50 +181,3 @@ class ConvolutionScope(CallRule):
             return
         yield ctx.call, dict(op=show(ctx.call.func),
                              line=scope_line(ctx.env, entry.known[bad[0]]), kw=bad[0])
-
-
-def positional_offset(env: RuleEnv, call: ast.Call, op: Op, frame: Frame) -> int | None:
-    """How many leading positional args are not parameters (tensorpack's layer name),
-    or None when it cannot be known."""
-    if op.registry != TENSORPACK or op.use_scope == FUNCTION:
-        return 0
-    first = call.args[0] if call.args else None
-    is_name = isinstance(first, ast.Constant) and isinstance(first.value, str)
-    if op.use_scope is True:
-        return 1
-    if is_name:
-        return 1
-    if isinstance(first, ast.Constant) or first is None:
-        return 0
-    if _not_a_str(env, first, frame, 2):
-        return 0  # use_scope None/False: only a str first argument is a layer name
-    return None  # use_scope None/False: a string variable would be the layer name
-
-
-# tf namespaces whose functions return tensors (never a Python str)
-_TENSOR_PREFIXES = ("tensorflow.nn.", "tensorflow.compat.v1.nn.", "tensorflow.layers.",
-                    "tensorflow.compat.v1.layers.", "tensorflow.math.", "tensorflow.image.")
-
-
-def _not_a_str(env: RuleEnv, node: ast.expr, frame: Frame, depth: int) -> bool:
-    """True when ``node`` certainly does not evaluate to a ``str`` (registry.py:137-147
-    takes a use_scope=None layer's first argument as its name only when it is a str)."""
-    if isinstance(node, (ast.List, ast.Tuple, ast.ListComp, ast.Dict, ast.Set)):
-        return True
-    if isinstance(node, ast.Constant):
-        return not isinstance(node.value, str)
-    if isinstance(node, ast.Call):
-        target = env.resolver.target_of(node.func, frame)
-        if isinstance(target, (Op, LocalOp, Partial)):
-            return True  # a layer: returns tensors
-        return isinstance(target, Unscoped) and target.path.startswith(_TENSOR_PREFIXES)
-    if isinstance(node, ast.Name) and depth > 0 and not frame.is_module:
-        found = assigned_only(node.id, frame, mutated_ok=True)  # (a str has no attributes)
-        if found is None or found[1] is not frame:
-            return False
-        for b in found[0]:
-            value = getattr(b.node, "value", None)
-            if value is None or not _not_a_str(env, value, frame, depth - 1):
-                return False
-        return True
-    return False
