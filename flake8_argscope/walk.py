@@ -15,6 +15,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from flake8_argscope import rules
+from flake8_argscope.forward import FORWARD_CODES, Forward
 from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import TENSORPACK, SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from flake8_argscope.api import Config
+    from flake8_argscope.forward import Nested
     from flake8_argscope.frames import Frame, ScopeNode
     from flake8_argscope.model.arguments import ArgScopeCall
     from flake8_argscope.rules.registry import Ctx, HookRule
@@ -204,6 +206,8 @@ class Walker:
         # (id(block), final name) of unresolved keyword-less calls
         self.bare_calls: set[tuple[int, str]] = set()
         self._skip = Uninteresting(self.resolver, config, source)
+        self.forward: Forward | Nested | None = Forward(self) if any(
+            r.code in FORWARD_CODES for r in self._call_rules) else None
 
     # ============================================================ driver
     def run(self, only: list[int] | None = None) -> list[tuple[int, int, str]]:
@@ -425,6 +429,10 @@ class Walker:
             elif active and isinstance(target, PlainFunc) and self._judge(
                     call, target, frame, scopes, shadow):
                 return  # a project function forwarding its arguments to an op
+            elif active and isinstance(target, PlainFunc) and target.sym is not None and (
+                    self.forward is not None):
+                # its body runs under these scopes (forward.py)
+                self.findings.extend(self.forward.report(call, target.sym, scopes))
             elif not isinstance(target, (Unscoped, PlainFunc)):
                 if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                     # an arg_scope entered outside a with statement (ExitStack.enter_context,

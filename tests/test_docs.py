@@ -32,6 +32,19 @@ def test_use_instead_is_clean(code):
     assert actual(blocks(code)["Use instead"]) == set()
 
 
+@pytest.mark.parametrize("code", ("ASC401", "ASC405"))
+def test_callers_scope_example_reports_at_the_call(code):
+    text = (DOCS / f"{code}.md").read_text()
+    block = re.search(r"^## Scopes that callers bring\s*\n(?:.*?\n)*?```python\n(.*?)```",
+                      text, re.M | re.S)
+    assert block, f"{code}.md shows a finding a caller's scope brings"
+    source = block.group(1)
+    assert {c for _l, c in expected(source)} == {code}
+    assert actual(source) == expected(source)
+    said = re.search(r"# (ASC\d{3} via .*?) at line (\d+)", source)
+    assert said and int(said.group(2)) <= len(source.splitlines())
+
+
 def test_readme_table_lists_every_code():
     readme = (ROOT / "README.md").read_text()
     for code in CODES:

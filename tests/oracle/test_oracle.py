@@ -513,6 +513,31 @@ def _blame(cf, exc):
     return found.tb_frame, pos
 
 
+def _brought_by(cf, exc, call):
+    """Is ``call`` on the traceback, in a case-file frame outside the innermost one (it
+    called the function whose op call raised)?"""
+    tb, frames = exc.__traceback__, []
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(cf.path):
+            frames.append(tb)
+        tb = tb.tb_next
+    for tb in frames[:-1]:
+        pos = _positions(tb.tb_frame.f_code, tb.tb_lasti)
+        if pos[0] is not None and call.lineno <= pos[0] <= call.end_lineno:
+            return True
+    return False
+
+
+def _positional_params(frame, failing):
+    """The parameters the positional arguments of the op call ``failing`` bind."""
+    if failing is None:
+        return None
+    callee = _eval_in(frame, failing.func)
+    params = list(inspect.signature(callee).parameters)
+    return [params[i] for i, a in enumerate(failing.args)
+            if not isinstance(a, ast.Starred) and i < len(params)]
+
+
 def _eval_in(frame, node):
     return eval(compile(ast.Expression(node), "<oracle>", "eval"), frame.f_globals,
                 dict(frame.f_locals))
@@ -581,6 +606,10 @@ def explain(cf, line, code, exc):
         forwarded = None
         if not _span_contains(call, blame_line):
             forwarded = _forwarded_names(cf, idx, exc, call, line) if code == "ASC401" else None
+            if forwarded is None and _brought_by(cf, exc, call):
+                # a call of a project function that runs its body under this scope (the
+                # forward findings): the op call that raised is deeper, inside the file
+                forwarded = _positional_params(frame, idx.call_at(pos))
             if forwarded is None:
                 return (f"raised at line {blame_line}, outside the call "
                         f"{call.lineno}-{call.end_lineno}")

@@ -1,0 +1,180 @@
+"""Scopes that callers bring: arg_scope's stack is global (docs/semantics.md §1.1), so a
+project function called while a scope is in force runs its body under that scope. Its body is
+walked again under the incoming scopes (the callee's own scopes merge on top, a reused scope
+dict replaces, as the builder does everywhere), and the runtime errors that happen only there
+(the call rules that say where the runtime raises: ASC401, ASC405) are reported at the call
+that brings the scope, naming the functions it goes through.
+
+What is followed: a direct call of an undecorated, non-generator project function (this
+module's or another's), transitively up to ``MAX_DEPTH`` calls deep, at most ``MAX_BODIES``
+callee walks per file (the budget an editor's per-keystroke lint can afford; memoised by
+callee and incoming scopes). Everything else stays as before: silent.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import deque
+from typing import TYPE_CHECKING
+
+from flake8_argscope.model.builder import ScopeBuilder
+from flake8_argscope.model.scopes import Scopes
+from flake8_argscope.relevance import Uninteresting
+from flake8_argscope.rules import RULES
+from flake8_argscope.rules.registry import CallRule
+
+if TYPE_CHECKING:
+    from flake8_argscope.symbols import LocalDef
+    from flake8_argscope.walk import Walker
+
+MAX_DEPTH = 3
+MAX_BODIES = 48
+# the rules whose finding at a call depends only on the scope in force there
+FORWARD_CODES = frozenset(code for code, rule in RULES.items()
+                          if isinstance(rule, CallRule) and rule.raised_at == "call")
+
+Found = tuple[int, int, str]  # (line, col, message) inside the callee
+
+
+def _runs_at_call(node: ast.AST) -> bool:
+    """Does calling this def run its body at once (not a generator, not a coroutine)?"""
+    if not isinstance(node, ast.FunctionDef) or node.decorator_list:
+        return False
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.Yield, ast.YieldFrom)):
+            return False
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # a nested def's yield is its own
+        stack.extend(ast.iter_child_nodes(n))
+    return True
+
+
+class Forward:
+    """One file's forward analysis; ``walker`` is the file's walker."""
+
+    def __init__(self, walker: Walker) -> None:
+        self.walker = walker
+        self.bodies = 0  # callee walks so far (the budget)
+        # id(def) -> (chain, line, col, code) of what its body has under no incoming scope
+        self._lexical: dict[int, set[tuple[str, int, int, str]]] = {}
+        # (id(def), id(scopes)) -> (scopes kept alive, findings under them)
+        self._memo: dict[tuple[int, int], tuple[Scopes, list[tuple[str, Found]]]] = {}
+        self._reported: set[tuple[int, str, int, int, str]] = set()
+
+    def at_call(self, call: ast.Call, sym: LocalDef, scopes: Scopes, depth: int = 0,
+                chain: tuple[int, ...] = ()) -> list[tuple[str, Found]]:
+        """The forward findings of calling ``sym`` under ``scopes``: (the chain of
+        functions as text, the finding inside the last one)."""
+        node = sym.node
+        if depth >= MAX_DEPTH or id(node) in chain or not _runs_at_call(node):
+            return []
+        key = (id(node), id(scopes))
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo[1]
+        if self.bodies >= MAX_BODIES:
+            return []
+        under = self._walk(sym, scopes, depth, chain)
+        if under is None:
+            return []
+        lexical = self._lexical.get(id(node))
+        if lexical is None:  # what happens there in every context: not the caller's doing
+            empty = self._walk(sym, Scopes(), depth, chain)
+            lexical = self._lexical[id(node)] = {
+                (via, line, col, msg[:6]) for via, (line, col, msg) in empty or ()}
+        where = self._where(sym)
+        found = [(f"{node.name}() ({where})" + (f", {via}" if via else ""), inner)
+                 for via, inner in under
+                 if (via, inner[0], inner[1], inner[2][:6]) not in lexical]
+        self._memo[key] = (scopes, found)
+        return found
+
+    def report(self, call: ast.Call, sym: LocalDef, scopes: Scopes) -> list[Found]:
+        """What the walker adds at ``call``: each forward finding once per scope in force."""
+        out = []
+        for via, (line, col, msg) in self.at_call(call, sym, scopes):
+            key = (id(scopes), via, line, col, msg)
+            if key in self._reported:
+                continue
+            self._reported.add(key)
+            out.append((call.lineno, call.col_offset,
+                        f"{msg[:6]} via {via} at line {line}: {msg[7:]}"))
+        return out
+
+    def _where(self, sym: LocalDef) -> str:
+        owner = sym.frame.resolver
+        line = f"line {sym.node.lineno}"
+        if owner is self.walker.resolver or not owner.current:
+            return line
+        return f"{owner.current[0]} {line}"
+
+    def _walk(self, sym: LocalDef, scopes: Scopes, depth: int,
+              chain: tuple[int, ...]) -> list[tuple[str, Found]] | None:
+        """The call-rule findings of the body of ``sym`` walked under ``scopes`` (each with
+        the chain below it), or None when its scopes are not what they look like."""
+        self.bodies += 1
+        body = _BodyWalk(self, sym, depth + 1, chain + (id(sym.node),))
+        return body.run(scopes)
+
+
+def _body_walker(forward: Forward, sym: LocalDef) -> Walker:
+    """A walker over one callee body: the file's walker's settings, the callee module's
+    resolver, its own builder (scope dicts it records stay its own), the forward rules."""
+    from flake8_argscope.walk import Walker
+
+    main = forward.walker
+    resolver = sym.frame.resolver
+    walker = Walker.__new__(Walker)
+    walker.tree = resolver.tree
+    walker.config = main.config
+    walker.resolver = resolver
+    walker.builder = ScopeBuilder(resolver, lambda entry: None)
+    walker._call_rules = tuple(r for r in main._call_rules if r.code in FORWARD_CODES)
+    walker._entry_rules = walker._discard_rules = ()
+    walker._file_end_rules = ()
+    walker.findings = []
+    walker.sites = []
+    walker._queue = deque()
+    walker._dynamic = []
+    walker.bare_calls = set()
+    walker._skip = main._skip if resolver is main.resolver else Uninteresting(
+        resolver, main.config, resolver.source)
+    return walker
+
+
+class _BodyWalk:
+    def __init__(self, forward: Forward, sym: LocalDef, depth: int,
+                 chain: tuple[int, ...]) -> None:
+        self.forward = forward
+        self.sym = sym
+        self.depth = depth
+        self.chain = chain
+
+    def run(self, scopes: Scopes) -> list[tuple[str, Found]] | None:
+        sym = self.sym
+        walker = _body_walker(self.forward, sym)
+        walker.forward = Nested(self.forward, self.depth, self.chain)
+        frame = sym.frame.resolver.frame_for(sym.node, sym.frame)
+        walker.walk_body(sym.node.body, frame, scopes, sym.node)
+        if walker._dynamic:
+            return None  # an arg_scope entered outside a with: scopes are not what they seem
+        found: list[tuple[str, Found]] = [("", f) for f in walker.findings]
+        found.extend(walker.forward.collected)
+        return found
+
+
+class Nested:
+    """The forward analysis inside a callee's walk: findings deeper down are collected with
+    their chain, for the caller to report."""
+
+    def __init__(self, forward: Forward, depth: int, chain: tuple[int, ...]) -> None:
+        self.forward = forward
+        self.depth = depth
+        self.chain = chain
+        self.collected: list[tuple[str, Found]] = []
+
+    def report(self, call: ast.Call, sym: LocalDef, scopes: Scopes) -> list[Found]:
+        self.collected.extend(self.forward.at_call(call, sym, scopes, self.depth, self.chain))
+        return []
