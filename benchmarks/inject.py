@@ -30,6 +30,11 @@ Corpora: the pip corpora (``benchmarks/fetch_corpora.py``; fetched when missing)
 directory under ``--repos-dir`` (default ``/tmp/repos``, if present). Nothing is copied.
 
     python benchmarks/inject.py [--corpus NAME ...] [--max-sites N] [--seed S] [--json F]
+                                [--callers]
+
+``--callers``: the sites are the listed ops' calls in the body of a module-level def (bound
+once, undecorated, not a generator) that a function of the same file calls directly inside
+the scope, not under a scope of the def's own; the ASC401 is expected at that call.
 """
 
 from __future__ import annotations
@@ -227,6 +232,7 @@ class Site:
     origin: str  # the op: library / project / unresolved
     scope_line: int
     api: str = "library"  # the arg_scope function: library (tf_slim, contrib, tensorpack) / other
+    report_line: int = 0  # where the finding is expected, when not on ``line`` (--callers)
 
 
 @dataclass
@@ -382,11 +388,16 @@ def _name_shift(call: ast.Call, ops: list) -> int | None:
 class _Finder:
     """Walks one function body with the stack of scopes entered in it."""
 
-    def __init__(self, names: Names, fn: ast.AST, lines: list[str], exempt) -> None:
+    def __init__(self, names: Names, fn: ast.AST, lines: list[str], exempt,
+                 callers: dict | None = None) -> None:
         self.names, self.lines, self.exempt = names, lines, exempt
         self.rebound = _bound_names(fn)
         self.sites: list[Site] = []
         self.fn = fn
+        # --callers: module-level name -> def; sites are then the op calls in those defs'
+        # bodies, called directly under a scope of this function (not its own calls)
+        self.callers = callers
+        self.caller: tuple[ast.Call, int] | None = None  # (call, caller's stack depth)
 
     def run(self) -> list[Site]:
         body = self.fn.body if not isinstance(self.fn, ast.Lambda) else []
@@ -409,9 +420,29 @@ class _Finder:
                 self._visit(stmt, inner)
             return
         if isinstance(node, ast.Call) and stack:
-            self._call(node, stack)
+            if self.callers is None:
+                self._call(node, stack)
+            elif self.caller is not None:
+                if len(stack) == self.caller[1]:  # not under a scope of the callee's own
+                    self._call(node, stack)
+            else:
+                self._callee(node, stack)
         for child in ast.iter_child_nodes(node):
             self._visit(child, stack)
+
+    def _callee(self, call: ast.Call, stack: list[Scope]) -> None:
+        """--callers: walk the body of the module-level def ``call`` names, as if inlined
+        under ``stack``; its sites are expected at ``call``."""
+        fdef = self.callers.get(getattr(call.func, "id", None)) if self.callers else None
+        if fdef is None or call.func.id in self.rebound:
+            return
+        self.caller = (call, len(stack))
+        saved, self.rebound = self.rebound, _bound_names(fdef)
+        try:
+            for stmt in fdef.body:
+                self._visit(stmt, list(stack))
+        finally:
+            self.caller, self.rebound = None, saved
 
     def _call(self, call: ast.Call, stack: list[Scope]) -> None:
         star = any(isinstance(a, ast.Starred) for a in call.args) or any(
@@ -454,7 +485,9 @@ class _Finder:
                "op has no such parameter" if any(op.rejects(kw) for op in ops) else
                "call binds it positionally"
                if not all(i < 0 or npos - (name_shift or 0) <= i for i in indexes) else None)
-        if why:
+        if self.caller is not None:
+            pass  # --callers: ASC201 stays lexical
+        elif why:
             SKIPPED[why] += 1
         else:
             line, col = self._kw_position(call)
@@ -468,7 +501,8 @@ class _Finder:
                 and npos - name_shift == next(iter(indexes))):
             line, col, text2 = self._pos_position(call, text)
             self.sites.append(Site("ASC401", line, col, text2, kw, op_name, origin,
-                                   scope.line, scope.api))
+                                   scope.line, scope.api,
+                                   self.caller[0].lineno if self.caller else 0))
 
     def _kw_position(self, call: ast.Call) -> tuple[int, int]:
         parts = [*call.args, *call.keywords]
@@ -494,13 +528,30 @@ class _Finder:
             line, col = line + 1, 0
 
 
+def _plain_defs(tree: ast.Module) -> dict:
+    """Module-level defs bound once, undecorated, not generators: what --callers follows."""
+    defs: dict = {}
+    bound: Counter = Counter()
+    for stmt in tree.body:
+        for node in ast.walk(stmt) if not isinstance(stmt, ast.FunctionDef) else [stmt]:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                bound[node.id] += 1
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound[stmt.name] += 1
+        if isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list and not any(
+                isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(stmt)):
+            defs[stmt.name] = stmt
+    return {name: d for name, d in defs.items() if bound[name] == 1}
+
+
 def find_sites(tree: ast.Module, lines: list[str], exempt=frozenset({"is_training"}),
-               path: Path | None = None, root: Path | None = None):
+               path: Path | None = None, root: Path | None = None, callers: bool = False):
     names = Names(tree, path, root)
-    sites = _Finder(names, tree, lines, exempt).run()
+    defs = _plain_defs(tree) if callers else None
+    sites = _Finder(names, tree, lines, exempt, defs).run()
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            sites += _Finder(names, node, lines, exempt).run()
+            sites += _Finder(names, node, lines, exempt, defs).run()
     sites.sort(key=lambda s: (s.line, s.col, s.code, s.kw))
     return sites
 
@@ -545,7 +596,8 @@ class Result:
     internal_error: bool = False
 
 
-def run_file(corpus: str, path: Path, root: Path, max_sites: int | None, seed: int):
+def run_file(corpus: str, path: Path, root: Path, max_sites: int | None, seed: int,
+             callers: bool = False):
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -557,7 +609,7 @@ def run_file(corpus: str, path: Path, root: Path, max_sites: int | None, seed: i
     except (SyntaxError, ValueError):
         return []
     lines = source.splitlines(keepends=True)
-    sites = find_sites(tree, lines, path=path, root=root)
+    sites = find_sites(tree, lines, path=path, root=root, callers=callers)
     rel = str(path.relative_to(root))
     if max_sites is not None and len(sites) > max_sites:
         rng = random.Random(seed * 1_000_003 + zlib.crc32(rel.encode()))
@@ -574,9 +626,10 @@ def run_file(corpus: str, path: Path, root: Path, max_sites: int | None, seed: i
             continue
         after, err = findings(mtree, mutated, str(path))
         new = after - base
-        found = new[(site.code, site.line)] > 0
+        at = (site.code, site.report_line or site.line)
+        found = new[at] > 0
         if found:
-            new[(site.code, site.line)] -= 1
+            new[at] -= 1
         extra = sorted(k for k, n in new.items() if n > 0)
         results.append(Result(corpus, rel, site, found, extra, err))
     return results
@@ -661,6 +714,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--show", type=int, default=200, help="missed sites listed (default 200)")
     ap.add_argument("--json", type=Path, help="write every result to this file")
+    ap.add_argument("--callers", action="store_true",
+                    help="ASC401 in module-level defs that a function of the same file calls "
+                         "directly under a scope setting the keyword; expected at that call")
     args = ap.parse_args(argv)
     if args.max_sites is not None and args.max_sites < 1:
         ap.error("--max-sites: must be at least 1")
@@ -669,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name, root in corpus_roots(args.corpus, args.repos_dir).items():
         for path in py_files(root):
-            results += run_file(name, path, root, args.max_sites, args.seed)
+            results += run_file(name, path, root, args.max_sites, args.seed, args.callers)
     seconds = time.perf_counter() - start
     report(results, seconds, show=args.show)
     if args.json:

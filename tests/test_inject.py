@@ -106,3 +106,36 @@ def test_a_miss_is_reported(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "fx/m.py:6 ASC201 conv(...', rate=2') [op unresolved; other arg_scope on line 5]" in out
     assert "missed: 1" in out
+
+
+CALLERS = '''\
+import tf_slim as slim
+
+
+def block(net, depth):
+    net = slim.conv2d(net, depth, [3, 3], scope='a')
+    with slim.arg_scope([slim.conv2d], padding='VALID'):
+        net = slim.conv2d(net, depth, [1, 1], scope='b')
+    return net
+
+
+def stem(images):
+    with slim.arg_scope([slim.conv2d], stride=2, padding='SAME'):
+        net = block(images, 16)
+    return block(net, 8)
+'''
+
+
+def test_callers_sites_are_in_the_callee_and_expected_at_the_call(tmp_path):
+    # --callers: the op call of block() that runs under stem()'s scope only (not the one
+    # under block()'s own scope, nor the call of block() outside any scope); the positional
+    # goes into block(), the finding is expected on line 13, where stem() calls it
+    lines = CALLERS.splitlines(keepends=True)
+    sites = inject.find_sites(ast.parse(CALLERS), lines, callers=True)
+    assert [(s.code, s.line, s.text, s.report_line) for s in sites] == [
+        ("ASC401", 5, ", 2", 13)]
+    lexical = inject.find_sites(ast.parse(CALLERS), lines)
+    assert not any(s.line == 5 or s.report_line for s in lexical)  # no scope there
+    (tmp_path / "nets.py").write_text(CALLERS)
+    results = inject.run_file("fx", tmp_path / "nets.py", tmp_path, None, 0, callers=True)
+    assert [(r.found, r.extra) for r in results] == [(True, [])]
