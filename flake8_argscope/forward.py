@@ -130,6 +130,7 @@ def _body_walker(forward: Forward, sym: LocalDef) -> Walker:
     walker.tree = resolver.tree
     walker.config = main.config
     walker.resolver = resolver
+    walker.reported_in = main.reported_in  # scope lines read as the caller's file has them
     walker.builder = ScopeBuilder(resolver, lambda entry: None)
     walker._call_rules = tuple(r for r in main._call_rules if r.code in FORWARD_CODES)
     walker._entry_rules = walker._discard_rules = ()

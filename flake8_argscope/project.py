@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_CACHED_MODULES = 512
 FACTORY = "factory"  # force level: parse modules that can define a scope factory
+FORWARD = "forward"  # force level: parse modules that can call a scoped op (forward.py)
 MAX_MODULE_BYTES = 2_000_000
 # A file whose mtime is this close to the moment it was read may be written again within
 # the same timestamp tick (1-10 ms on ext4, 2 s on FAT) without its stamp changing: its
@@ -187,7 +188,9 @@ def module_name(path: str, root: str) -> tuple[str, bool] | None:
 # an op (the default), a scope factory, or anything (``force=True``: certainty needed).
 _GATES: dict[bool | str, tuple[str, ...]] = {
     False: ("add_arg_scope", "layer_register", "enable_argscope_for"),
-    FACTORY: ("arg_scope", "argscope")}
+    FACTORY: ("arg_scope", "argscope"),
+    # the checker's trigger words: a module without them calls no scoped op
+    FORWARD: ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")}
 
 
 def _entry(path: str) -> _Text:

@@ -279,12 +279,13 @@ class Resolver:
 
     # ------------------------------------------------------------ classification
     def target_of(self, node: ast.expr, frame: Frame, shadow: frozenset[str] = frozenset(),
-                  force: bool = False) -> Target:
+                  force: bool | str = False) -> Target:
         """What the expression ``node`` is (``classify`` of its symbol); ``force`` parses
-        the project module it leads to whatever that module's text says."""
+        the project module it leads to whatever that module's text says (True), or when it
+        says what that level looks for (project.FACTORY, project.FORWARD)."""
         sym = self.resolve_expr(node, frame, shadow)
         if force and isinstance(sym, Path):
-            sym = frame.resolver.deref(sym, force=True)
+            sym = frame.resolver.deref(sym, force=force)
         return self.classify(sym)
 
     def lookup_path(self, path: str, sym: Path | None = None) -> Target:

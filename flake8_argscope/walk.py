@@ -23,7 +23,7 @@ from flake8_argscope.model.held import held_context_managers
 from flake8_argscope.model.forwarding import forwarded, meta_op_name, through_project
 
 from flake8_argscope.model.scopes import Scopes
-from flake8_argscope.project import Project
+from flake8_argscope.project import FORWARD, Project
 from flake8_argscope.relevance import Uninteresting
 from flake8_argscope.resolve import Resolver
 from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext
@@ -206,6 +206,7 @@ class Walker:
         # (id(block), final name) of unresolved keyword-less calls
         self.bare_calls: set[tuple[int, str]] = set()
         self._skip = Uninteresting(self.resolver, config, source)
+        self.reported_in = self.resolver
         self.forward: Forward | Nested | None = Forward(self) if any(
             r.code in FORWARD_CODES for r in self._call_rules) else None
 
@@ -405,6 +406,9 @@ class Walker:
         if target is None and scopes.names_listed(final_name(func)):
             # a possible look-alike (ASC302): worth parsing the project module it names
             target = resolver.target_of(func, frame, shadow, force=True)
+        elif target is None and active and self.forward is not None:
+            # a project function whose body may run scoped ops under these scopes
+            target = resolver.target_of(func, frame, shadow, force=FORWARD)
         if target is None:
             return
         # (no tuple from _op_of here: this runs for every resolved call)

@@ -45,6 +45,10 @@ if TYPE_CHECKING:
         def resolver(self) -> Resolver: ...  # names -> symbols -> targets; .facts: the
         # module-wide facts (model/module.py)
 
+        @property
+        def reported_in(self) -> Resolver: ...  # the module whose file the findings go to
+        # (the linted one; a callee walked under a caller's scope is another: forward.py)
+
 PYLINT_CHECKER_ID = "73"  # external checkers use 51-99; no pylint checker or extension has 73
 
 
