@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING
 
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.scopes import Scopes
+from flake8_argscope.project import FORWARD
 from flake8_argscope.relevance import Uninteresting
 from flake8_argscope.rules import RULES
+from flake8_argscope.record import Frozen
 from flake8_argscope.rules.registry import CallRule
+from flake8_argscope.symbols import PlainFunc
 
 if TYPE_CHECKING:
     from flake8_argscope.symbols import LocalDef
@@ -36,19 +39,62 @@ FORWARD_CODES = frozenset(code for code, rule in RULES.items()
 Found = tuple[int, int, str]  # (line, col, message) inside the callee
 
 
-def _runs_at_call(node: ast.AST) -> bool:
-    """Does calling this def run its body at once (not a generator, not a coroutine)?"""
+_CONV_WRAPPERS = frozenset({"conv1d", "conv2d", "conv3d", "convolution1d", "convolution2d",
+                            "convolution3d"})
+
+
+class _Body(Frozen):
+    """What forward analysis needs to know of a def before walking it: whether calling it
+    runs its body at once (undecorated, no yield: not a generator), the final names of the
+    calls in it, and the distinct callees that may be project functions (``f``, ``m.f``)."""
+
+    __slots__ = _fields = ("runs", "names", "callees")
+    runs: bool
+    names: frozenset[str]
+    callees: tuple[ast.expr, ...]
+
+
+def _body(node: ast.AST) -> _Body:
     if not isinstance(node, ast.FunctionDef) or node.decorator_list:
-        return False
+        return _Body(False, frozenset(), ())
+    names: set[str] = set()
+    callees: dict[tuple[str, ...], ast.expr] = {}
     stack: list[ast.AST] = list(node.body)
     while stack:
         n = stack.pop()
-        if isinstance(n, (ast.Yield, ast.YieldFrom)):
-            return False
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue  # a nested def's yield is its own
-        stack.extend(ast.iter_child_nodes(n))
-    return True
+        t = type(n)
+        if t is ast.Call:
+            func = n.func  # type: ignore[attr-defined]
+            if type(func) is ast.Name:
+                names.add(func.id)
+                callees.setdefault((func.id,), func)
+            elif type(func) is ast.Attribute:
+                names.add(func.attr)
+                if type(func.value) is ast.Name:
+                    callees.setdefault((func.value.id, func.attr), func)
+        elif t is ast.Yield or t is ast.YieldFrom:
+            return _Body(False, frozenset(), ())
+        elif t in _NESTED:
+            continue  # its calls run when it is called, its yield is its own
+        fields = _FIELDS.get(t)
+        if fields is None:
+            fields = _FIELDS[t] = tuple(f for f in t._fields if f not in _LEAVES)
+        for field in fields:  # (not ast.iter_child_nodes: a generator per node is slower)
+            value = getattr(n, field, None)
+            if type(value) is list:
+                stack.extend([v for v in value if isinstance(v, ast.AST)])
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+    return _Body(True, frozenset(names), tuple(callees.values()))
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = frozenset({"ctx", "op", "id", "attr", "arg", "kind", "conversion", "is_async",
+                     "type_comment", "name", "names", "module", "level", "lineno",
+                     "col_offset", "end_lineno", "end_col_offset"})
+
+
+_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 
 
 class Forward:
@@ -62,22 +108,25 @@ class Forward:
         # (id(def), id(scopes)) -> (scopes kept alive, findings under them)
         self._memo: dict[tuple[int, int], tuple[Scopes, list[tuple[str, Found]]]] = {}
         self._reported: set[tuple[int, str, int, int, str]] = set()
+        self._bodies: dict[int, _Body] = {}  # id(def) -> its _Body (per file)
 
     def at_call(self, call: ast.Call, sym: LocalDef, scopes: Scopes, depth: int = 0,
                 chain: tuple[int, ...] = ()) -> list[tuple[str, Found]]:
         """The forward findings of calling ``sym`` under ``scopes``: (the chain of
         functions as text, the finding inside the last one)."""
         node = sym.node
-        if depth >= MAX_DEPTH or id(node) in chain or not _runs_at_call(node):
+        if depth >= MAX_DEPTH or id(node) in chain or not self._body(sym).runs:
             return []
         key = (id(node), id(scopes))
         memo = self._memo.get(key)
         if memo is not None:
             return memo[1]
-        if self.bodies >= MAX_BODIES:
+        if self.bodies >= MAX_BODIES or not self._may_matter(sym, scopes, depth):
+            self._memo[key] = (scopes, [])
             return []
         under = self._walk(sym, scopes, depth, chain)
-        if under is None:
+        if not under:  # (the common case: no lexical walk needed)
+            self._memo[key] = (scopes, [])
             return []
         lexical = self._lexical.get(id(node))
         if lexical is None:  # what happens there in every context: not the caller's doing
@@ -90,6 +139,34 @@ class Forward:
                  if (via, inner[0], inner[1], inner[2][:6]) not in lexical]
         self._memo[key] = (scopes, found)
         return found
+
+    def _body(self, sym: LocalDef) -> _Body:
+        found = self._bodies.get(id(sym.node))
+        if found is None:
+            found = self._bodies[id(sym.node)] = _body(sym.node)
+        return found
+
+    def _may_matter(self, sym: LocalDef, scopes: Scopes, depth: int) -> bool:
+        """Can the incoming scopes change a call in this body (or in a project function it
+        calls, as deep as the walk would go)? A body none of whose calls is named like an
+        op the scopes list (or a conv wrapper under a convolution scope) is not walked."""
+        body = self._body(sym)
+        names = body.names
+        if any(scopes.names_listed(name) for name in names):
+            return True
+        if scopes.names_listed("convolution") and names & _CONV_WRAPPERS:
+            return True
+        if depth + 1 >= MAX_DEPTH:
+            return False
+        resolver = sym.frame.resolver
+        frame = resolver.frame_for(sym.node, sym.frame)
+        for func in body.callees:
+            target = resolver.target_of(func, frame, force=FORWARD)
+            if isinstance(target, PlainFunc) and target.sym is not None and (
+                    target.sym.node is not sym.node) and self._may_matter(
+                        target.sym, scopes, depth + 1):
+                return True
+        return False
 
     def report(self, call: ast.Call, sym: LocalDef, scopes: Scopes) -> list[Found]:
         """What the walker adds at ``call``: each forward finding once per scope in force."""
