@@ -37,25 +37,13 @@ class Received:
     def __init__(self, filename, tree):
         self.filename = filename
         self.index = oracle._AstIndex(tree)
-        tf_slim = oracle._TF["slim"]
-        self.fwa = oracle._TF["fwa_code"]
-        self.meta_ops = (tf_slim.repeat.__code__, tf_slim.stack.__code__)
         self.calls = []  # (position | None, op name, {name: (origin, value)})
 
     def __call__(self, frame, event, arg):
-        if event != "call":
+        found = oracle.op_call(frame, event)
+        if found is None or found[0].f_code.co_filename != self.filename:
             return None
-        wrapper = frame.f_back
-        if wrapper is None or wrapper.f_code is not self.fwa or frame.f_code is self.fwa:
-            return None
-        caller = wrapper.f_back
-        if caller is not None and caller.f_code in self.meta_ops:
-            caller = caller.f_back  # the layer call slim.repeat/stack makes for the case
-        if caller is None or caller.f_code.co_filename != self.filename:
-            return None
-        local = wrapper.f_locals
-        if getattr(local.get("func"), "__code__", None) is not frame.f_code:
-            return None  # current_arg_scope() and the like, not the op itself
+        caller, local = found
         given, received = local.get("kwargs") or {}, local.get("current_args") or {}
         call = self.index.call_at(oracle._positions(caller.f_code, caller.f_lasti))
         position = (call.lineno, call.col_offset + 1) if call is not None else None

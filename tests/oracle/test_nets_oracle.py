@@ -33,30 +33,18 @@ _NOT_RUN = ("batch_norm", "layer_norm")
 class _Received:
     """Trace function: every op call made from a file under ``root``."""
 
-    def __init__(self, root: str, fwa_code, meta_ops):
+    def __init__(self, root: str):
         self.root = root
-        self.fwa = fwa_code
-        self.meta_ops = meta_ops
         self.calls = []  # (file, positions, op name, {name: value})
 
     def __call__(self, frame, event, arg):
-        if event != "call":
+        found = oracle.op_call(frame, event)
+        if found is None or not found[0].f_code.co_filename.startswith(self.root):
             return None
-        wrapper = frame.f_back
-        if wrapper is None or wrapper.f_code is not self.fwa or frame.f_code is self.fwa:
-            return None
-        caller = wrapper.f_back
-        if caller is not None and caller.f_code in self.meta_ops:
-            caller = caller.f_back  # the layer call slim.repeat/stack makes for the net
-        if caller is None or not caller.f_code.co_filename.startswith(self.root):
-            return None
-        local = wrapper.f_locals
-        if getattr(local.get("func"), "__code__", None) is not frame.f_code:
-            return None
-        received = dict(local.get("current_args") or {})
+        caller, local = found
         self.calls.append((caller.f_code.co_filename,
                            oracle._positions(caller.f_code, caller.f_lasti),
-                           frame.f_code.co_name, received))
+                           frame.f_code.co_name, dict(local.get("current_args") or {})))
         return None
 
 
@@ -96,8 +84,7 @@ def _build(name, factory_scope=True):
         import tf_slim.nets
 
         root = os.path.dirname(tf_slim.nets.__file__) + os.sep
-        tracer = _Received(root, oracle._TF["fwa_code"],
-                           (slim.repeat.__code__, slim.stack.__code__))
+        tracer = _Received(root)
         fn = factory.get_network_fn(name, num_classes=10, is_training=False)
         size = fn.default_image_size
         if not factory_scope:

@@ -538,6 +538,27 @@ def _positional_params(frame, failing):
             if not isinstance(a, ast.Starred) and i < len(params)]
 
 
+def op_call(frame, event):
+    """For a trace event: (the frame that called the op — past slim.repeat/stack, which
+    make the layer calls for their caller —, the locals of the ``func_with_args`` that hands
+    the call to the undecorated op) when ``frame`` is that undecorated op starting, else
+    None. ``current_args`` in those locals is exactly the keyword dict the op receives."""
+    if event != "call":
+        return None
+    wrapper = frame.f_back
+    fwa = _TF["fwa_code"]
+    if wrapper is None or wrapper.f_code is not fwa or frame.f_code is fwa:
+        return None
+    caller = wrapper.f_back
+    slim = _TF["slim"]
+    if caller is not None and caller.f_code in (slim.repeat.__code__, slim.stack.__code__):
+        caller = caller.f_back
+    local = wrapper.f_locals
+    if caller is None or getattr(local.get("func"), "__code__", None) is not frame.f_code:
+        return None  # current_arg_scope() and the like, not the op itself
+    return caller, local
+
+
 def _eval_in(frame, node):
     return eval(compile(ast.Expression(node), "<oracle>", "eval"), frame.f_globals,
                 dict(frame.f_locals))
