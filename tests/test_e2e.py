@@ -162,9 +162,12 @@ def test_noqa(tmp_path):
         (7, "ASC201"),                  # noqa: ASC401 suppresses only ASC401
         (8, "ASC401"),                  # noqa: ASC201 on an ASC401 line does not suppress
         # line 9: bare noqa, line 10: both codes listed
+        (20, "ASC401"),                 # a caller's scope: at the call, via block()
+        # line 22: the same, with noqa on the call
     }, proc.stdout
+    assert "ASC401 via block() (line 14) at line 15" in proc.stdout
     disabled = run_flake8(["--select", "ASC", "--disable-noqa", "noqa_cases.py"], project)
-    assert {line for line, _code in pairs(disabled.stdout)} == {6, 7, 8, 9, 10}
+    assert {line for line, _code in pairs(disabled.stdout)} == {6, 7, 8, 9, 10, 20, 22}
 
 
 # ----------------------------------------------------------------------------- options
