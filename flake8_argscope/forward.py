@@ -6,7 +6,7 @@ dict replaces, as the builder does everywhere), and the runtime errors that happ
 that brings the scope, naming the functions it goes through.
 
 What is followed: a direct call of an undecorated, non-generator project function (this
-module's or another's), transitively up to ``MAX_DEPTH`` calls deep, at most ``MAX_BODIES``
+module's or another's; also as the layer of ``slim.repeat``/``slim.stack``), transitively up to ``MAX_DEPTH`` calls deep, at most ``MAX_BODIES``
 callee walks per file (the budget an editor's per-keystroke lint can afford; memoised by
 callee and incoming scopes). Everything else stays as before: silent.
 """

@@ -428,8 +428,13 @@ class Walker:
             if meta:  # slim.repeat / slim.stack: the rules judge the layer calls they make
                 found = forwarded(call, meta)
                 layer = self.resolver.target_of(found[0], frame, shadow) if found else None
+                judged = False
                 for inner in found[1] if found else ():
-                    self._judge(inner, layer, frame, scopes, shadow)
+                    judged = self._judge(inner, layer, frame, scopes, shadow) or judged
+                if not judged and active and isinstance(layer, PlainFunc) and (
+                        layer.sym is not None and self.forward is not None):
+                    # slim.repeat(net, 3, block): each layer call runs block under these
+                    self.findings.extend(self.forward.report(call, layer.sym, scopes))
             elif active and isinstance(target, PlainFunc) and self._judge(
                     call, target, frame, scopes, shadow):
                 return  # a project function forwarding its arguments to an op

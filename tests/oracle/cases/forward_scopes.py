@@ -85,3 +85,12 @@ def case_factory_scope_keeps_callers(x):
 def case_import_time_scope_replaces(x):
     with slim.arg_scope([slim.conv2d], stride=1):
         return block_with_import_time_scope(x)  # ok: the reused dict replaces the scope
+
+
+def repeated_block(net, scope=None):
+    return slim.conv2d(net, 4, [3, 3], 1, scope=scope)
+
+
+def case_repeat_runs_the_block_under_the_scope(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return slim.repeat(x, 2, repeated_block, scope='rep')  # ASC401
