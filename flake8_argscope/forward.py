@@ -6,9 +6,11 @@ dict replaces, as the builder does everywhere), and the runtime errors that happ
 that brings the scope, naming the functions it goes through.
 
 What is followed: a direct call of an undecorated, non-generator project function (this
-module's or another's; also as the layer of ``slim.repeat``/``slim.stack``), transitively up to ``MAX_DEPTH`` calls deep, at most ``MAX_BODIES``
-callee walks per file (the budget an editor's per-keystroke lint can afford; memoised by
-callee and incoming scopes). Everything else stays as before: silent.
+module's, or another's whose text names an op the scopes list; also as the layer of
+``slim.repeat``/``slim.stack``), transitively up to ``MAX_DEPTH`` calls deep, at most
+``MAX_BODIES`` callee walks per file (the budget an editor's per-keystroke lint can afford;
+memoised by callee and incoming scopes), and only into bodies that call something named like
+a listed op. Everything else stays as before: silent.
 """
 
 from __future__ import annotations
@@ -19,15 +21,15 @@ from typing import TYPE_CHECKING
 
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.scopes import Scopes
-from flake8_argscope.project import FORWARD
 from flake8_argscope.relevance import Uninteresting
 from flake8_argscope.rules import RULES
 from flake8_argscope.record import Frozen
 from flake8_argscope.rules.registry import CallRule
-from flake8_argscope.symbols import PlainFunc
+from flake8_argscope.symbols import Path, PlainFunc
 
 if TYPE_CHECKING:
-    from flake8_argscope.symbols import LocalDef
+    from flake8_argscope.frames import Frame
+    from flake8_argscope.symbols import LocalDef, Target
     from flake8_argscope.walk import Walker
 
 MAX_DEPTH = 3
@@ -161,17 +163,40 @@ class Forward:
         resolver = sym.frame.resolver
         frame = resolver.frame_for(sym.node, sym.frame)
         for func in body.callees:
-            target = resolver.target_of(func, frame, force=FORWARD)
+            if self.may_call_listed(func, frame, frozenset(), scopes):
+                target = resolver.target_of(func, frame, force=True)
+            else:
+                target = resolver.target_of(func, frame)
             if isinstance(target, PlainFunc) and target.sym is not None and (
                     target.sym.node is not sym.node) and self._may_matter(
                         target.sym, scopes, depth + 1):
                 return True
         return False
 
-    def report(self, call: ast.Call, sym: LocalDef, scopes: Scopes) -> list[Found]:
-        """What the walker adds at ``call``: each forward finding once per scope in force."""
+    def may_call_listed(self, func: ast.expr, frame: Frame, shadow: frozenset[str],
+                        scopes: Scopes) -> bool:
+        """Is ``func`` a name of another project module whose text mentions an op the
+        scopes list? Only then is that module parsed to follow the call (most calls under
+        a scope into project modules reach no op of it: object_detection's utils)."""
+        sym = frame.resolver.resolve_expr(func, frame, shadow)
+        project = frame.resolver.project
+        if not isinstance(sym, Path) or project is None:
+            return False
+        words: set[str] = set()
+        for scope in scopes.values():
+            for entry in scope.ops.values():
+                words.update(entry.names)
+        if "convolution" in words:
+            words |= _CONV_WRAPPERS
+        return bool(words) and project.mentions(sym.path, frozenset(words))
+
+    def report(self, call: ast.Call, target: Target, scopes: Scopes) -> list[Found]:
+        """What the walker adds at ``call`` of ``target`` (a project function, else nothing):
+        each forward finding once per scope in force."""
+        if not isinstance(target, PlainFunc) or target.sym is None:
+            return []
         out = []
-        for via, (line, col, msg) in self.at_call(call, sym, scopes):
+        for via, (line, col, msg) in self.at_call(call, target.sym, scopes):
             key = (id(scopes), via, line, col, msg)
             if key in self._reported:
                 continue
@@ -253,6 +278,12 @@ class Nested:
         self.chain = chain
         self.collected: list[tuple[str, Found]] = []
 
-    def report(self, call: ast.Call, sym: LocalDef, scopes: Scopes) -> list[Found]:
-        self.collected.extend(self.forward.at_call(call, sym, scopes, self.depth, self.chain))
+    def may_call_listed(self, func: ast.expr, frame: Frame, shadow: frozenset[str],
+                        scopes: Scopes) -> bool:
+        return self.forward.may_call_listed(func, frame, shadow, scopes)
+
+    def report(self, call: ast.Call, target: Target, scopes: Scopes) -> list[Found]:
+        if isinstance(target, PlainFunc) and target.sym is not None:
+            self.collected.extend(self.forward.at_call(call, target.sym, scopes, self.depth,
+                                                       self.chain))
         return []

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 MAX_CACHED_MODULES = 512
 FACTORY = "factory"  # force level: parse modules that can define a scope factory
-FORWARD = "forward"  # force level: parse modules that can call a scoped op (forward.py)
 MAX_MODULE_BYTES = 2_000_000
 # A file whose mtime is this close to the moment it was read may be written again within
 # the same timestamp tick (1-10 ms on ext4, 2 s on FAT) without its stamp changing: its
@@ -188,9 +187,7 @@ def module_name(path: str, root: str) -> tuple[str, bool] | None:
 # an op (the default), a scope factory, or anything (``force=True``: certainty needed).
 _GATES: dict[bool | str, tuple[str, ...]] = {
     False: ("add_arg_scope", "layer_register", "enable_argscope_for"),
-    FACTORY: ("arg_scope", "argscope"),
-    # the checker's trigger words: a module without them calls no scoped op
-    FORWARD: ("arg_scope", "argscope", "slim", "contrib", "tensorpack", "layer_register")}
+    FACTORY: ("arg_scope", "argscope")}
 
 
 def _entry(path: str) -> _Text:
@@ -358,6 +355,25 @@ class Project:
                 continue
             return self.model(dotted, parts[i], force), parts[i:]
         return None, None
+
+    def mentions(self, path: str, words: frozenset[str]) -> bool:
+        """Does the text of the project module ``path`` (``pkg.mod.attr``) leads into mention
+        one of ``words``? (A substring scan of the cached text; nothing is parsed.)"""
+        parts = path.split(".")
+        if is_outside_project(path):
+            return False
+        for i in range(len(parts) - 1, 0, -1):
+            found = _find(".".join(parts[:i]), self.roots)
+            if found is None:
+                continue
+            if self.filename and os.path.abspath(found) == os.path.abspath(self.filename):
+                return False  # the linted file: its defs resolve without a force
+            text = _entry(found).text or ""
+            for word in words:
+                if word in text:
+                    return True
+            return False
+        return False
 
 
 def clear_cache() -> None:

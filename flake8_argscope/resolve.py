@@ -282,7 +282,7 @@ class Resolver:
                   force: bool | str = False) -> Target:
         """What the expression ``node`` is (``classify`` of its symbol); ``force`` parses
         the project module it leads to whatever that module's text says (True), or when it
-        says what that level looks for (project.FACTORY, project.FORWARD)."""
+        says what that level looks for (project.FACTORY)."""
         sym = self.resolve_expr(node, frame, shadow)
         if force and isinstance(sym, Path):
             sym = frame.resolver.deref(sym, force=force)

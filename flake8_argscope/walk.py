@@ -23,7 +23,7 @@ from flake8_argscope.model.held import held_context_managers
 from flake8_argscope.model.forwarding import forwarded, meta_op_name, through_project
 
 from flake8_argscope.model.scopes import Scopes
-from flake8_argscope.project import FORWARD, Project
+from flake8_argscope.project import Project
 from flake8_argscope.relevance import Uninteresting
 from flake8_argscope.resolve import Resolver
 from flake8_argscope.rules.registry import CallContext, CallSite, Discarded, FileContext
@@ -165,6 +165,11 @@ def _held(resolver: Resolver, stmt: ast.Assign, frame: Frame) -> bool:
             resolver, target.id, frame) is not None
 
 
+def _defaults(args: ast.arguments) -> list[ast.expr]:
+    """A def's or lambda's default values: evaluated where it is defined."""
+    return args.defaults + [d for d in args.kw_defaults if d is not None]
+
+
 def _in_dynamic(dynamic: list[ScopeNode], finding: tuple[int, int, str]) -> bool:
     """Call-site findings inside a function that enters scopes dynamically."""
     line, _col, message = finding
@@ -244,7 +249,8 @@ class Walker:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for d in stmt.decorator_list:
                 self.visit_expr(d, frame, scopes, block)
-            self._visit_defaults(stmt.args, frame, scopes, block)
+            for d in _defaults(stmt.args):
+                self.visit_expr(d, frame, scopes, block)
             self._queue.append((stmt.body, self.resolver.frame_for(stmt, frame), stmt))
             return
         if isinstance(stmt, ast.ClassDef):
@@ -321,11 +327,6 @@ class Walker:
             elif isinstance(value, ast.expr):
                 self.visit_expr(value, frame, scopes, block)
 
-    def _visit_defaults(self, args: ast.arguments, frame: Frame, scopes: Scopes,
-                        block: ast.AST) -> None:
-        for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
-            self.visit_expr(d, frame, scopes, block)
-
     # ============================================================ expressions
     def visit_expr(self, node: ast.expr, frame: Frame, scopes: Scopes, block: ast.AST,
                    shadow: frozenset[str] = frozenset(), skip_self: bool = False,
@@ -346,7 +347,8 @@ class Walker:
                 if not (skip_self and n is node) and n not in skip:
                     self.check_call(n, frame, scopes, block, shadow)
             elif t is ast.Lambda:
-                self._visit_defaults(n.args, frame, scopes, block)
+                for d in _defaults(n.args):
+                    self.visit_expr(d, frame, scopes, block)
                 self._queue.append(([ast.Expr(value=n.body, lineno=n.lineno,
                                               col_offset=n.col_offset)],
                                     self.resolver.frame_for(n, frame), n))
@@ -406,9 +408,10 @@ class Walker:
         if target is None and scopes.names_listed(final_name(func)):
             # a possible look-alike (ASC302): worth parsing the project module it names
             target = resolver.target_of(func, frame, shadow, force=True)
-        elif target is None and active and self.forward is not None:
-            # a project function whose body may run scoped ops under these scopes
-            target = resolver.target_of(func, frame, shadow, force=FORWARD)
+        elif target is None and active and self.forward is not None and (
+                self.forward.may_call_listed(func, frame, shadow, scopes)):
+            # a project function whose body may run the listed ops under these scopes
+            target = resolver.target_of(func, frame, shadow, force=True)
         if target is None:
             return
         # (no tuple from _op_of here: this runs for every resolved call)
@@ -431,17 +434,15 @@ class Walker:
                 judged = False
                 for inner in found[1] if found else ():
                     judged = self._judge(inner, layer, frame, scopes, shadow) or judged
-                if not judged and active and isinstance(layer, PlainFunc) and (
-                        layer.sym is not None and self.forward is not None):
+                if not judged and active and self.forward is not None:
                     # slim.repeat(net, 3, block): each layer call runs block under these
-                    self.findings.extend(self.forward.report(call, layer.sym, scopes))
+                    self.findings.extend(self.forward.report(call, layer, scopes))
             elif active and isinstance(target, PlainFunc) and self._judge(
                     call, target, frame, scopes, shadow):
                 return  # a project function forwarding its arguments to an op
-            elif active and isinstance(target, PlainFunc) and target.sym is not None and (
-                    self.forward is not None):
+            elif active and isinstance(target, PlainFunc) and self.forward is not None:
                 # its body runs under these scopes (forward.py)
-                self.findings.extend(self.forward.report(call, target.sym, scopes))
+                self.findings.extend(self.forward.report(call, target, scopes))
             elif not isinstance(target, (Unscoped, PlainFunc)):
                 if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                     # an arg_scope entered outside a with statement (ExitStack.enter_context,
