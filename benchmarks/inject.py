@@ -34,7 +34,9 @@ directory under ``--repos-dir`` (default ``/tmp/repos``, if present). Nothing is
 
 ``--callers``: the sites are the listed ops' calls in the body of a module-level def (bound
 once, undecorated, not a generator) that a function of the same file calls directly inside
-the scope, not under a scope of the def's own; the ASC401 is expected at that call.
+the scope, not under a scope of the def's own; the ASC401 is expected at a call that brings
+that scope (the plugin reports each once per scope, at the first such call), naming the line
+of the mutated op call.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import io
 import json
 import os
 import random
+import re
 import sys
 import time
 import zlib
@@ -232,7 +235,7 @@ class Site:
     origin: str  # the op: library / project / unresolved
     scope_line: int
     api: str = "library"  # the arg_scope function: library (tf_slim, contrib, tensorpack) / other
-    report_line: int = 0  # where the finding is expected, when not on ``line`` (--callers)
+    report_line: int = 0  # --callers: the call of the def under the scope (0: lexical)
 
 
 @dataclass
@@ -568,8 +571,12 @@ def mutate(lines: list[str], site: Site) -> list[str]:
 # running the plugin
 
 
+_VIA_AT = re.compile(r" via .*? at line (\d+): ")
+
+
 def findings(tree: ast.Module, lines: list[str], filename: str) -> tuple[Counter, bool]:
-    """(code, line) -> count, and whether the plugin hit an internal error."""
+    """(code, line, line of the op call a caller's scope reaches, else 0) -> count, and
+    whether the plugin hit an internal error."""
     from flake8_argscope.api import Config
     from flake8_argscope.checker import ArgScopeChecker
 
@@ -579,11 +586,16 @@ def findings(tree: ast.Module, lines: list[str], filename: str) -> tuple[Counter
     err = io.StringIO()
     try:
         with redirect_stderr(err):
-            out = Counter((msg[:6], line) for line, _, msg, _ in
+            out = Counter((msg[:6], line, _via_line(msg)) for line, _, msg, _ in
                           ArgScopeChecker(tree, lines, filename).run())
     finally:
         ArgScopeChecker.config = saved
     return out, bool(err.getvalue())
+
+
+def _via_line(message: str) -> int:
+    m = _VIA_AT.search(message)
+    return int(m.group(1)) if m else 0
 
 
 @dataclass
@@ -626,8 +638,11 @@ def run_file(corpus: str, path: Path, root: Path, max_sites: int | None, seed: i
             continue
         after, err = findings(mtree, mutated, str(path))
         new = after - base
-        at = (site.code, site.report_line or site.line)
-        found = new[at] > 0
+        if site.report_line:  # --callers: at a call bringing the scope, naming the op call
+            at = next((k for k in new if k[0] == site.code and k[2] == site.line), None)
+        else:
+            at = (site.code, site.line, 0)
+        found = at is not None and new[at] > 0
         if found:
             new[at] -= 1
         extra = sorted(k for k, n in new.items() if n > 0)
