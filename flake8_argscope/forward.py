@@ -7,10 +7,11 @@ that brings the scope, naming the functions it goes through.
 
 What is followed: a direct call of an undecorated, non-generator project function (this
 module's, or another's whose text names an op the scopes list; also as the layer of
-``slim.repeat``/``slim.stack``), transitively up to ``MAX_DEPTH`` calls deep, at most
-``MAX_BODIES`` callee walks per file (the budget an editor's per-keystroke lint can afford;
-memoised by callee and incoming scopes), and only into bodies that call something named like
-a listed op. Everything else stays as before: silent.
+``slim.repeat``/``slim.stack``), transitively up to ``MAX_DEPTH`` calls deep, and only into
+bodies with a call that may collide with the scopes (a listed op's name with enough
+positional arguments). Per file at most ``MAX_EXAMINED`` callee defs are looked at and
+``MAX_BODIES`` walked (the budget an editor's per-keystroke lint can afford), memoised by
+callee and incoming scopes. Everything else stays as before: silent.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import ast
 from collections import deque
 from typing import TYPE_CHECKING
 
+from flake8_argscope.known import op_for_scope_key
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.scopes import Scopes
 from flake8_argscope.relevance import Uninteresting
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
     from flake8_argscope.walk import Walker
 
 MAX_DEPTH = 3
-MAX_BODIES = 48
+MAX_BODIES = 48  # callee bodies walked per file
+MAX_EXAMINED = 128  # callee defs scanned (calls, generator) per file
 # the rules whose finding at a call depends only on the scope in force there
 FORWARD_CODES = frozenset(code for code, rule in RULES.items()
                           if isinstance(rule, CallRule) and rule.raised_at == "call")
@@ -48,18 +51,19 @@ _CONV_WRAPPERS = frozenset({"conv1d", "conv2d", "conv3d", "convolution1d", "conv
 class _Body(Frozen):
     """What forward analysis needs to know of a def before walking it: whether calling it
     runs its body at once (undecorated, no yield: not a generator), the final names of the
-    calls in it, and the distinct callees that may be project functions (``f``, ``m.f``)."""
+    calls in it with their most positional arguments (``*args``: any number), and the
+    distinct callees that may be project functions (``f``, ``m.f``)."""
 
-    __slots__ = _fields = ("runs", "names", "callees")
+    __slots__ = _fields = ("runs", "positional", "callees")
     runs: bool
-    names: frozenset[str]
+    positional: dict[str, int]  # final name -> the most positional arguments a call passes
     callees: tuple[ast.expr, ...]
 
 
 def _body(node: ast.AST) -> _Body:
     if not isinstance(node, ast.FunctionDef) or node.decorator_list:
-        return _Body(False, frozenset(), ())
-    names: set[str] = set()
+        return _Body(False, {}, ())
+    positional: dict[str, int] = {}
     callees: dict[tuple[str, ...], ast.expr] = {}
     stack: list[ast.AST] = list(node.body)
     while stack:
@@ -67,15 +71,20 @@ def _body(node: ast.AST) -> _Body:
         t = type(n)
         if t is ast.Call:
             func = n.func  # type: ignore[attr-defined]
+            args = n.args  # type: ignore[attr-defined]
+            count = 99 if any(type(a) is ast.Starred for a in args) else len(args)
+            name = ""
             if type(func) is ast.Name:
-                names.add(func.id)
-                callees.setdefault((func.id,), func)
+                name = func.id
+                callees.setdefault((name,), func)
             elif type(func) is ast.Attribute:
-                names.add(func.attr)
+                name = func.attr
                 if type(func.value) is ast.Name:
-                    callees.setdefault((func.value.id, func.attr), func)
+                    callees.setdefault((func.value.id, name), func)
+            if name and count > positional.get(name, -1):
+                positional[name] = count
         elif t is ast.Yield or t is ast.YieldFrom:
-            return _Body(False, frozenset(), ())
+            return _Body(False, {}, ())
         elif t in _NESTED:
             continue  # its calls run when it is called, its yield is its own
         fields = _FIELDS.get(t)
@@ -87,7 +96,7 @@ def _body(node: ast.AST) -> _Body:
                 stack.extend([v for v in value if isinstance(v, ast.AST)])
             elif isinstance(value, ast.AST):
                 stack.append(value)
-    return _Body(True, frozenset(names), tuple(callees.values()))
+    return _Body(True, positional, tuple(callees.values()))
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -97,6 +106,31 @@ _LEAVES = frozenset({"ctx", "op", "id", "attr", "arg", "kind", "conversion", "is
 
 
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+
+
+def _may_collide(body: _Body, scopes: Scopes) -> bool:
+    """Can a call of this body raise under ``scopes`` (ASC401: a call of a listed op with
+    as many positional arguments as reach a keyword the scope sets; ASC405: a conv wrapper
+    under a convolution scope)? By final name, so only ever too permissive."""
+    positional = body.positional
+    for scope in scopes.values():
+        for key, entry in scope.ops.items():
+            if not entry.known:
+                continue
+            op = op_for_scope_key(key)
+            names = entry.names | frozenset(op.aliases) if op is not None else entry.names
+            most = max((positional[n] for n in names if n in positional), default=-1)
+            if most < 0:
+                continue
+            if op is None or op.name == "convolution":
+                return True  # a project op (no signature here), or ASC405's wrappers below
+            first = min((op.params.index(kw) for kw in entry.known if kw in op.params),
+                        default=len(op.params))
+            if most > first:
+                return True
+    if scopes.names_listed("convolution"):
+        return any(name in positional for name in _CONV_WRAPPERS)
+    return False
 
 
 class Forward:
@@ -111,18 +145,24 @@ class Forward:
         self._memo: dict[tuple[int, int], tuple[Scopes, list[tuple[str, Found]]]] = {}
         self._reported: set[tuple[int, str, int, int, str]] = set()
         self._bodies: dict[int, _Body] = {}  # id(def) -> its _Body (per file)
+        # id(scopes) -> (the scopes, kept alive; the op names they list)
+        self._words: dict[int, tuple[Scopes, frozenset[str]]] = {}
 
     def at_call(self, call: ast.Call, sym: LocalDef, scopes: Scopes, depth: int = 0,
                 chain: tuple[int, ...] = ()) -> list[tuple[str, Found]]:
         """The forward findings of calling ``sym`` under ``scopes``: (the chain of
         functions as text, the finding inside the last one)."""
         node = sym.node
-        if depth >= MAX_DEPTH or id(node) in chain or not self._body(sym).runs:
+        if depth >= MAX_DEPTH or id(node) in chain:
             return []
         key = (id(node), id(scopes))
         memo = self._memo.get(key)
         if memo is not None:
             return memo[1]
+        if id(node) not in self._bodies and len(self._bodies) >= MAX_EXAMINED:
+            return []  # the per-file budget: generated files call thousands of helpers
+        if not self._body(sym).runs:
+            return []
         if self.bodies >= MAX_BODIES or not self._may_matter(sym, scopes, depth):
             self._memo[key] = (scopes, [])
             return []
@@ -153,10 +193,7 @@ class Forward:
         calls, as deep as the walk would go)? A body none of whose calls is named like an
         op the scopes list (or a conv wrapper under a convolution scope) is not walked."""
         body = self._body(sym)
-        names = body.names
-        if any(scopes.names_listed(name) for name in names):
-            return True
-        if scopes.names_listed("convolution") and names & _CONV_WRAPPERS:
+        if _may_collide(body, scopes):
             return True
         if depth + 1 >= MAX_DEPTH:
             return False
@@ -178,17 +215,22 @@ class Forward:
         """Is ``func`` a name of another project module whose text mentions an op the
         scopes list? Only then is that module parsed to follow the call (most calls under
         a scope into project modules reach no op of it: object_detection's utils)."""
-        sym = frame.resolver.resolve_expr(func, frame, shadow)
         project = frame.resolver.project
-        if not isinstance(sym, Path) or project is None:
+        if project is None or len(self._bodies) >= MAX_EXAMINED:
             return False
-        words: set[str] = set()
-        for scope in scopes.values():
-            for entry in scope.ops.values():
-                words.update(entry.names)
-        if "convolution" in words:
-            words |= _CONV_WRAPPERS
-        return bool(words) and project.mentions(sym.path, frozenset(words))
+        sym = frame.resolver.resolve_expr(func, frame, shadow)
+        if not isinstance(sym, Path):
+            return False
+        words = self._words.get(id(scopes))
+        if words is None or words[0] is not scopes:
+            names: set[str] = set()
+            for scope in scopes.values():
+                for entry in scope.ops.values():
+                    names.update(entry.names)
+            if "convolution" in names:
+                names |= _CONV_WRAPPERS
+            words = self._words[id(scopes)] = (scopes, frozenset(names))
+        return bool(words[1]) and project.mentions(sym.path, words[1])
 
     def report(self, call: ast.Call, target: Target, scopes: Scopes) -> list[Found]:
         """What the walker adds at ``call`` of ``target`` (a project function, else nothing):

@@ -249,6 +249,16 @@ def _op_from_key(key: str) -> Op:
     )
 
 
+def op_for_scope_key(key: str) -> Op | None:
+    """The library op a scope entry's key (``Op.key``: registry, then the table's key) is
+    for, or None (a project op, a configured one, a tensorpack name)."""
+    table_key = key.split(":", 1)[-1]
+    if table_key not in _load().OPS:
+        return None
+    op = _op_from_key(table_key)
+    return op if op.key == key else None
+
+
 def signature_op(path: str, registry: str | None, key: str, **extra: Any) -> Op | None:
     """The Op a library function becomes when wrapped or patched to read a scope, with the
     signature the tables have for it (tf.layers: SIGNATURES), else None."""
