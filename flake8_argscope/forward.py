@@ -305,9 +305,47 @@ class _BodyWalk:
         walker.walk_body(sym.node.body, frame, scopes, sym.node)
         if walker._dynamic:
             return None  # an arg_scope entered outside a with: scopes are not what they seem
-        found: list[tuple[str, Found]] = [("", f) for f in walker.findings]
-        found.extend(walker.forward.collected)
+        branches = _branches(sym.node)
+        # only what every call runs: a finding in a branch (if, while, except, match case)
+        # may need arguments this caller does not pass
+        found: list[tuple[str, Found]] = [("", f) for f in walker.findings
+                                          if not _inside(branches, f[0])]
+        found.extend(item for item, line in walker.forward.collected
+                     if not _inside(branches, line))
         return found
+
+
+def _branches(node: ast.AST) -> list[tuple[int, int]]:
+    """The line spans of a def's conditional blocks (nested defs aside)."""
+    spans: list[tuple[int, int]] = []
+    stack: list[ast.AST] = list(getattr(node, "body", ()))
+    while stack:
+        n = stack.pop()
+        if type(n) in _NESTED:
+            continue
+        blocks: list[list[ast.stmt]] = []
+        if isinstance(n, (ast.If, ast.While)):
+            blocks = [n.body, n.orelse]
+        elif isinstance(n, (ast.For, ast.AsyncFor)):
+            blocks = [n.orelse]
+        elif isinstance(n, ast.Try) or type(n).__name__ == "TryStar":
+            blocks = [h.body for h in getattr(n, "handlers", ())] + [getattr(n, "orelse", [])]
+        elif type(n).__name__ == "Match":
+            blocks = [case.body for case in getattr(n, "cases", ())]
+        for block in blocks:
+            if block:
+                spans.append((block[0].lineno, block[-1].end_lineno or block[-1].lineno))
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(n, field, ()):
+                stack.append(child)
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], line: int) -> bool:
+    for start, end in spans:
+        if start <= line <= end:
+            return True
+    return False
 
 
 class Nested:
@@ -318,7 +356,8 @@ class Nested:
         self.forward = forward
         self.depth = depth
         self.chain = chain
-        self.collected: list[tuple[str, Found]] = []
+        # (chain, finding) with the line of the call in this body that leads to it
+        self.collected: list[tuple[tuple[str, Found], int]] = []
 
     def may_call_listed(self, func: ast.expr, frame: Frame, shadow: frozenset[str],
                         scopes: Scopes) -> bool:
@@ -326,6 +365,6 @@ class Nested:
 
     def report(self, call: ast.Call, target: Target, scopes: Scopes) -> list[Found]:
         if isinstance(target, PlainFunc) and target.sym is not None:
-            self.collected.extend(self.forward.at_call(call, target.sym, scopes, self.depth,
-                                                       self.chain))
+            self.collected.extend((item, call.lineno) for item in self.forward.at_call(
+                call, target.sym, scopes, self.depth, self.chain))
         return []

@@ -94,3 +94,14 @@ def repeated_block(net, scope=None):
 def case_repeat_runs_the_block_under_the_scope(x):
     with slim.arg_scope([slim.conv2d], stride=1):
         return slim.repeat(x, 2, repeated_block, scope='rep')  # ASC401
+
+
+def optional_stride(net, stride=None):
+    if stride:
+        return slim.conv2d(net, 4, [3, 3], stride, scope='opt_s')
+    return slim.conv2d(net, 4, [3, 3], scope='opt')
+
+
+def case_branch_not_taken(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return optional_stride(x)  # ok: only a branch passes stride positionally
