@@ -34,7 +34,8 @@ directory under ``--repos-dir`` (default ``/tmp/repos``, if present). Nothing is
 
 ``--callers``: the sites are the listed ops' calls in the body of a module-level def (bound
 once, undecorated, not a generator) that a function of the same file calls directly inside
-the scope, not under a scope of the def's own; the ASC401 is expected at a call that brings
+the scope, not under a scope of the def's own nor in one of its branches (if, while, except);
+the ASC401 is expected at a call that brings
 that scope (the plugin reports each once per scope, at the first such call), naming the line
 of the mutated op call.
 """
@@ -441,11 +442,17 @@ class _Finder:
             return
         self.caller = (call, len(stack))
         saved, self.rebound = self.rebound, _bound_names(fdef)
+        before = len(self.sites)
         try:
             for stmt in fdef.body:
                 self._visit(stmt, list(stack))
         finally:
             self.caller, self.rebound = None, saved
+        # an op call in one of the def's branches may not run for this call: not a site
+        from flake8_argscope.forward import _branches, _inside
+
+        spans = _branches(fdef)
+        self.sites[before:] = [s for s in self.sites[before:] if not _inside(spans, s.line)]
 
     def _call(self, call: ast.Call, stack: list[Scope]) -> None:
         star = any(isinstance(a, ast.Starred) for a in call.args) or any(

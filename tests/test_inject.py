@@ -116,6 +116,8 @@ def block(net, depth):
     net = slim.conv2d(net, depth, [3, 3], scope='a')
     with slim.arg_scope([slim.conv2d], padding='VALID'):
         net = slim.conv2d(net, depth, [1, 1], scope='b')
+    if depth > 8:
+        net = slim.conv2d(net, depth, [1, 1], scope='c')
     return net
 
 
@@ -128,12 +130,13 @@ def stem(images):
 
 def test_callers_sites_are_in_the_callee_and_expected_at_the_call(tmp_path):
     # --callers: the op call of block() that runs under stem()'s scope only (not the one
-    # under block()'s own scope, nor the call of block() outside any scope); the positional
-    # goes into block(), the finding is expected on line 13, where stem() calls it
+    # under block()'s own scope, nor the one in its branch, nor the call of block() outside
+    # any scope); the positional goes into block(), the finding is expected on line 15,
+    # where stem() calls it
     lines = CALLERS.splitlines(keepends=True)
     sites = inject.find_sites(ast.parse(CALLERS), lines, callers=True)
     assert [(s.code, s.line, s.text, s.report_line) for s in sites] == [
-        ("ASC401", 5, ", 2", 13)]
+        ("ASC401", 5, ", 2", 15)]
     lexical = inject.find_sites(ast.parse(CALLERS), lines)
     assert not any(s.line == 5 or s.report_line for s in lexical)  # no scope there
     (tmp_path / "nets.py").write_text(CALLERS)
