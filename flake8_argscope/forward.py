@@ -123,7 +123,7 @@ def _may_collide(body: _Body, scopes: Scopes) -> bool:
             if most < 0:
                 continue
             if op is None or op.name == "convolution":
-                return True  # a project op (no signature here), or ASC405's wrappers below
+                return True  # a project op (no signature here); convolution itself
             first = min((op.params.index(kw) for kw in entry.known if kw in op.params),
                         default=len(op.params))
             if most > first:
