@@ -17,6 +17,8 @@ callee and incoming scopes. Everything else stays as before: silent.
 from __future__ import annotations
 
 import ast
+import sys
+import traceback
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -237,8 +239,16 @@ class Forward:
         each forward finding once per scope in force."""
         if not isinstance(target, PlainFunc) or target.sym is None:
             return []
+        try:
+            found = self.at_call(call, target.sym, scopes)
+        except Exception:  # a failure here must not silence the file's
+            if self.walker.config.debug:     # lexical findings: only this call's are lost
+                sys.stderr.write(f"flake8-argscope: forward analysis failed at line "
+                                 f"{call.lineno}\n")
+                traceback.print_exc(file=sys.stderr)
+            return []
         out = []
-        for via, (line, col, msg) in self.at_call(call, target.sym, scopes):
+        for via, (line, col, msg) in found:
             key = (id(scopes), via, line, col, msg)
             if key in self._reported:
                 continue

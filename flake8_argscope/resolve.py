@@ -279,13 +279,12 @@ class Resolver:
 
     # ------------------------------------------------------------ classification
     def target_of(self, node: ast.expr, frame: Frame, shadow: frozenset[str] = frozenset(),
-                  force: bool | str = False) -> Target:
+                  force: bool = False) -> Target:
         """What the expression ``node`` is (``classify`` of its symbol); ``force`` parses
-        the project module it leads to whatever that module's text says (True), or when it
-        says what that level looks for (project.FACTORY)."""
+        the project module it leads to whatever that module's text says."""
         sym = self.resolve_expr(node, frame, shadow)
         if force and isinstance(sym, Path):
-            sym = frame.resolver.deref(sym, force=force)
+            sym = frame.resolver.deref(sym, force=True)
         return self.classify(sym)
 
     def lookup_path(self, path: str, sym: Path | None = None) -> Target:
