@@ -150,6 +150,11 @@ class Forward:
         # id(scopes) -> (the scopes, kept alive; the op names they list)
         self._words: dict[int, tuple[Scopes, frozenset[str]]] = {}
 
+    def share(self, other: Forward) -> None:
+        """Walk on ``other``'s budget (the same file in another key world)."""
+        self.bodies = other.bodies
+        self._bodies = other._bodies
+
     def at_call(self, call: ast.Call, sym: LocalDef, scopes: Scopes, depth: int = 0,
                 chain: tuple[int, ...] = ()) -> list[tuple[str, Found]]:
         """The forward findings of calling ``sym`` under ``scopes``: (the chain of

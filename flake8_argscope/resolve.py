@@ -20,12 +20,14 @@ from flake8_argscope.symbols import (
     UNKNOWN, Builtin, LocalClass, LocalDef, Path, ScopeRef, Wrapped,
 )
 from flake8_argscope.tensorpack import EXTRA_API, UNKNOWN_PATCH, Patches
+from flake8_argscope.model.dispatch import element
 from flake8_argscope.worlds import in_world
 
 if TYPE_CHECKING:
     from flake8_argscope.api import Config
     from flake8_argscope.frames import Binding, ScopeNode
     from flake8_argscope.project import Project
+    from flake8_argscope.model.dispatch import KeyWorld
     from flake8_argscope.worlds import World
     from flake8_argscope.symbols import Symbol, Target
 
@@ -41,6 +43,7 @@ class Resolver:
                  world: World | None = None) -> None:
         self.tree = tree
         self.world = world  # the branch taken at each either-of choice (see worlds.py)
+        self.keys: KeyWorld | None = None  # the key of a dispatch dict (model/dispatch.py)
         # the text, when known, lets whole-tree scans be skipped: most files never call
         # add_arg_scope(f) or enable_argscope_for_module(...)
         self.source = source
@@ -234,7 +237,7 @@ class Resolver:
 
     def _assigned(self, node: ast.Assign | ast.AnnAssign, frame: Frame) -> Symbol:
         value = node.value
-        if isinstance(value, (ast.Name, ast.Attribute)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
             return self.resolve_expr(value, frame)
         if isinstance(value, ast.Call):
             callee = self.resolve_expr(value.func, frame)
@@ -275,6 +278,10 @@ class Resolver:
                 # patched after `from tensorpack import tfv1 as tf` is seen patched)
                 return Path(".".join([base.path] + attrs[::-1]), base.line, False)
             return UNKNOWN
+        if isinstance(node, ast.Subscript) and frame.resolver.keys is not None:
+            entry = element(frame.resolver, node, frame)  # ``networks_map[name]``
+            return UNKNOWN if entry is None else frame.resolver.resolve_expr(
+                entry, frame.resolver.module_frame)
         return UNKNOWN
 
     # ------------------------------------------------------------ classification

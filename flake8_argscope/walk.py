@@ -12,13 +12,14 @@ from __future__ import annotations
 import ast
 import bisect
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flake8_argscope import rules
 from flake8_argscope.forward import FORWARD_CODES, Forward
 from flake8_argscope.frames import COMP_NODES
 from flake8_argscope.known import TENSORPACK, SCOPE_ENTERING, Api, Op, Partial, Unscoped
 from flake8_argscope.model.builder import ScopeBuilder
+from flake8_argscope.model.dispatch import key_worlds
 from flake8_argscope.model.held import held_context_managers
 from flake8_argscope.model.forwarding import forwarded, meta_op_name, through_project
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from flake8_argscope.forward import Nested
     from flake8_argscope.frames import Frame, ScopeNode
     from flake8_argscope.model.arguments import ArgScopeCall
+    from flake8_argscope.model.dispatch import KeyWorld
     from flake8_argscope.rules.registry import Ctx, HookRule
     from flake8_argscope.symbols import Target
     from flake8_argscope.worlds import World
@@ -87,7 +89,12 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
     try:
         worlds = worlds_of(walker.resolver)
         if not worlds:
-            return walker.run()
+            plain = walker.run()
+            if walker.forward is not None:
+                keyed = key_worlds(walker.resolver)
+                if keyed:
+                    walker = _in_key_worlds(walker, keyed, plain, filename, source)
+            return plain
         # a finding holds in every world when each has one of that code at that node (its
         # message may name the world's library); the k-th of them pairs with the k-th. So
         # each world after the first walks only the module body and the def, class and
@@ -113,6 +120,39 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
         return list(common.values()) if common else []
     finally:
         _release(walker)
+
+
+def _in_key_worlds(walker: Walker, worlds: list[KeyWorld], found: list[tuple[int, int, str]],
+                   filename: str | None, source: str | None) -> Walker:
+    """Add to ``found`` the runtime errors (FORWARD_CODES) that happen for one key of a
+    dispatch dict (model/dispatch.py): each key world walks the module body and the bodies
+    reading the key, sharing one forward budget; returns the last walker, to release."""
+    tree, config = walker.tree, walker.config
+    seen = set(found)
+    keys: dict[tuple[int, int, str], list[KeyWorld]] = {}  # finding -> the worlds it has
+    owners = {w.owner for w in worlds}  # the defs binding a key, nested defs included
+    spans = [(d.lineno, d.end_lineno or d.lineno) for d in ast.walk(tree)
+             if isinstance(d, _DEF_NODES) and id(d) in owners]
+    only = sorted({line for start, end in spans for line in range(start, end + 1)})
+    for world in worlds:
+        in_world = Walker(tree, config, filename, source)
+        in_world.resolver.adopt(walker.resolver)
+        in_world.resolver.keys = world
+        in_world.forward.share(cast(Forward, walker.forward))  # type: ignore[union-attr]
+        _release(walker)
+        walker = in_world
+        for finding in walker.run(only):
+            if finding not in seen and finding[2][:6] in FORWARD_CODES:
+                keys.setdefault(finding, []).append(world)
+    for (line, col, msg), have in keys.items():
+        # which key: ``ASC401 with name='vgg_16' via vgg_16() ...``
+        shown = f"{have[0].variable}={' or '.join(repr(w.key) for w in have)}"
+        rest = msg[6:] if msg[6:11] == " via " else ":" + msg[6:]
+        found.append((line, col, f"{msg[:6]} with {shown}{rest}"))
+    return walker
+
+
+_DEF_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
 def _spans_any(block: ast.AST, lines: list[int]) -> bool:
