@@ -279,19 +279,26 @@ class Forward:
 
 
 def _body_walker(forward: Forward, sym: LocalDef) -> Walker:
-    """A walker over one callee body: the file's walker's settings, the callee module's
-    resolver, its own builder (scope dicts it records stay its own), the forward rules."""
+    """A walker over one callee body with the forward rules only."""
+    main = forward.walker
+    return callee_walker(main, sym, tuple(r for r in main._call_rules
+                                          if r.code in FORWARD_CODES))
+
+
+def callee_walker(main: Walker, sym: LocalDef, call_rules: tuple[CallRule, ...],
+                  cls: type[Walker] | None = None) -> Walker:
+    """A walker (of ``cls``) over one callee body: the file's walker's settings, the callee
+    module's resolver, its own builder (scope dicts it records stay its own), ``call_rules``."""
     from flake8_argscope.walk import Walker
 
-    main = forward.walker
     resolver = sym.frame.resolver
-    walker = Walker.__new__(Walker)
+    walker = (cls or Walker).__new__(cls or Walker)
     walker.tree = resolver.tree
     walker.config = main.config
     walker.resolver = resolver
     walker.reported_in = main.reported_in  # scope lines read as the caller's file has them
     walker.builder = ScopeBuilder(resolver, lambda entry: None)
-    walker._call_rules = tuple(r for r in main._call_rules if r.code in FORWARD_CODES)
+    walker._call_rules = call_rules
     walker._entry_rules = walker._discard_rules = ()
     walker._file_end_rules = ()
     walker.findings = []

@@ -118,10 +118,8 @@ class Resolver:
         """A Path into a project module -> the symbol that module binds there.
 
         Without ``force`` only modules that can define ops or scopes (their text mentions
-        arg_scope & co.) or that re-export the name are parsed: most imports of a project
-        lead to modules that matter to no rule, and parsing them would double flake8's own
-        parsing. ``force`` is for the places that need certainty (arg_scope elements,
-        look-alike calls under a scope, factories)."""
+        arg_scope & co.) or re-export the name are parsed: parsing every imported module
+        would double flake8's own parsing. ``force``: where certainty is needed."""
         if not isinstance(sym, Path) or self.project is None:
             return sym
         root = sym.path.split(".", 1)[0]
@@ -140,6 +138,8 @@ class Resolver:
         project._depth += 1
         try:
             found = model.resolve_name(rest[0], model.module_frame)
+            if force and isinstance(found, Path) and len(rest) == 1:
+                found = model.deref(found, force)  # a re-export (``from .v1 import net``)
             for attr in rest[1:]:
                 if isinstance(found, Path):
                     found = Path(f"{found.path}.{attr}", found.line, False)

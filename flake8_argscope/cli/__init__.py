@@ -63,18 +63,21 @@ def _split_line(target: str) -> tuple[str, int | None]:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from flake8_argscope.cli.contexts import Index
     from flake8_argscope.cli.explain import explain_source, render_text
+    from flake8_argscope.cli.fix import expand
 
     config = load_config()
     everything = []
     status = 0
-    from flake8_argscope.cli.fix import expand
-
-    for target in expand(args.targets):
+    targets = expand(args.targets)
+    index = Index(config)  # the scopes callers bring: the explained files' projects
+    index.add_paths([_split_line(t)[0] for t in targets])
+    for target in targets:
         path, line = _split_line(target)
         try:
             source = read_source(path)
-            reports = explain_source(source, "stdin" if path == "-" else path, config)
+            reports = explain_source(source, "stdin" if path == "-" else path, config, index)
         except (OSError, UnicodeDecodeError) as exc:
             sys.stderr.write(f"flake8-argscope: {path}: {exc}\n")
             status = 2

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from flake8_argscope.api import Config
+    from flake8_argscope.cli.contexts import Index
     from flake8_argscope.known import Op
     from flake8_argscope.model.scopes import KwVal, Scopes
     from flake8_argscope.rules.registry import CallContext
@@ -77,6 +78,30 @@ class ExplainWalker(Walker):
         super().walk_body(body, frame, scopes, block)
 
 
+def _scan(tree: ast.Module) -> tuple[dict[int, ast.AST], set[int],
+                                     dict[tuple[int, int], ast.Call],
+                                     dict[int, list[ast.With | ast.AsyncWith]]]:
+    """id(node) -> parent for every node; the ids of the calls written in the file; the calls
+    by position; the with statements by line. (One pass: big files have many nodes.)"""
+    parents: dict[int, ast.AST] = {}
+    real: set[int] = set()
+    calls: dict[tuple[int, int], ast.Call] = {}
+    withs: dict[int, list[ast.With | ast.AsyncWith]] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+        if isinstance(node, ast.Call):
+            real.add(id(node))
+            calls[(node.lineno, node.col_offset)] = node
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            withs.setdefault(node.lineno, []).append(node)
+    return parents, real, calls, withs
+
+
+# id(tree) -> (the tree, kept alive, and its _scan): the contexts walk callee modules often
+_SCANS: dict[int, tuple[Any, ...]] = {}
+
+
 class Collector:
     """The walker's observer: one report per call of a scope-enabled op."""
 
@@ -85,18 +110,12 @@ class Collector:
         self.path = path
         self.source = source
         self.reports: list[Report] = []
-        self._parents: dict[int, ast.AST] = {}  # id(node) -> parent, for every node
-        self._real: set[int] = set()
-        self._calls: dict[tuple[int, int], ast.Call] = {}
-        self._withs: dict[int, list[ast.With | ast.AsyncWith]] = {}
-        for node in ast.walk(walker.tree):  # (one pass: big files have many nodes)
-            for child in ast.iter_child_nodes(node):
-                self._parents[id(child)] = node
-            if isinstance(node, ast.Call):
-                self._real.add(id(node))
-                self._calls[(node.lineno, node.col_offset)] = node
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                self._withs.setdefault(node.lineno, []).append(node)
+        scan = _SCANS.get(id(walker.tree))
+        if scan is None or scan[0] is not walker.tree:
+            if len(_SCANS) > 64:
+                _SCANS.clear()
+            scan = _SCANS[id(walker.tree)] = (walker.tree, *_scan(walker.tree))
+        _tree, self._parents, self._real, self._calls, self._withs = scan
 
     # ---------------------------------------------------------------- the hook
     def __call__(self, ctx: CallContext) -> None:
@@ -261,8 +280,10 @@ def _header_end(with_node: ast.With | ast.AsyncWith) -> int:
                for item in with_node.items)
 
 
-def explain_source(source: str, path: str, config: Config) -> list[Report]:
-    """Every call of a scope-enabled op in ``source``, in source order. Raises SyntaxError."""
+def explain_source(source: str, path: str, config: Config,
+                   index: Index | None = None) -> list[Report]:
+    """Every call of a scope-enabled op in ``source``, in source order, with the contexts
+    ``index`` has seen it reached in (cli/contexts.py). Raises SyntaxError."""
     tree = ast.parse(source, filename=path)
     quiet = copy.copy(config)
     quiet.enabled = frozenset()  # the model only: no rule needs to run
@@ -277,8 +298,49 @@ def explain_source(source: str, path: str, config: Config) -> list[Report]:
         walker.run()
         results.append(collector.finish())
     reports = results[0] if len(results) == 1 else _merge_worlds(results)
+    for report in reports:
+        report["contexts"] = _contexts(index, report) if index is not None else []
     # a call both walked and forwarded is reported once per layer call, in source order
     return sorted(reports, key=lambda r: (r["line"], r["col"]))
+
+
+def _contexts(index: Index, report: Report) -> list[dict[str, Any]]:
+    """The report's contexts (paths shown as the explained path is: relative or not), and
+    its ``callers`` entry told what the index saw: the walks that stopped short of the
+    function, and whether callers outside the project can reach it (a public module-level
+    function), which is the one case kept."""
+    path = report["path"]
+    relative = not os.path.isabs(path)
+
+    def shown(p: str) -> str:
+        return os.path.relpath(p) if relative else p
+
+    contexts = []
+    for context in index.contexts(path, report["line"], report["col"], report["via"]):
+        c = dict(context)
+        c["chain"] = [{"path": shown(s["path"]), "line": s["line"]} for s in c["chain"]]
+        keywords = {}
+        for name, info in c["keywords"].items():
+            info = dict(info)
+            for key in ("scope_path", "factory_path"):
+                if info.get(key):
+                    info[key] = shown(info[key])
+            keywords[name] = info
+        c["keywords"] = keywords
+        contexts.append(c)
+    kept = []
+    for inc in report["incomplete"]:
+        if inc["reason"] == "callers":
+            inc = dict(inc)
+            inc["seen"] = len(contexts)
+            stopped = index.stops(path, inc["line"])
+            if stopped:
+                inc["stopped"] = stopped
+            if contexts and not stopped and inc["function"].startswith("_"):
+                continue  # a private function whose callers the index has all walked
+        kept.append(inc)
+    report["incomplete"] = kept
+    return contexts
 
 
 def _merge_worlds(results: list[list[Report]]) -> list[Report]:

@@ -5,7 +5,7 @@ functions (issue "Scopes that callers bring"). Only the oracle runs it."""
 import functools
 
 import tf_slim as slim
-from tf_slim.nets import alexnet, inception, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
+from slimnets import alexnet, inception, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
 
 networks_map = {
     'alexnet_v2': alexnet.alexnet_v2,
