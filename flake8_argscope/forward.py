@@ -62,8 +62,9 @@ class _Body(Frozen):
     callees: tuple[ast.expr, ...]
 
 
-def _body(node: ast.AST) -> _Body:
-    if not isinstance(node, ast.FunctionDef) or node.decorator_list:
+def _body(node: ast.AST, decorated: bool = False) -> _Body:
+    """(``decorated``: the decorators are known to call the function at once.)"""
+    if not isinstance(node, ast.FunctionDef) or node.decorator_list and not decorated:
         return _Body(False, {}, ())
     positional: dict[str, int] = {}
     callees: dict[tuple[str, ...], ast.expr] = {}
@@ -149,6 +150,15 @@ class Forward:
         self._bodies: dict[int, _Body] = {}  # id(def) -> its _Body (per file)
         # id(scopes) -> (the scopes, kept alive; the op names they list)
         self._words: dict[int, tuple[Scopes, frozenset[str]]] = {}
+
+    def enter_local(self, call: ast.Call, frame: Frame, shadow: frozenset[str],
+                    scopes: Scopes) -> None:
+        """A project op's body under the scopes: not followed by the rules (its decorator
+        may be any wrapper); explain's contexts follow it (cli/contexts.py)."""
+
+    def target(self, func: ast.expr, frame: Frame, shadow: frozenset[str]) -> Target:
+        """What a call ``may_call_listed`` let through calls (its module parsed)."""
+        return frame.resolver.target_of(func, frame, shadow, force=True)
 
     def share(self, other: Forward) -> None:
         """Walk on ``other``'s budget (the same file in another key world)."""
@@ -239,7 +249,8 @@ class Forward:
             words = self._words[id(scopes)] = (scopes, frozenset(names))
         return bool(words[1]) and project.mentions(sym.path, words[1])
 
-    def report(self, call: ast.Call, target: Target, scopes: Scopes) -> list[Found]:
+    def report(self, call: ast.Call, target: Target, scopes: Scopes,
+               frame: Frame | None = None) -> list[Found]:
         """What the walker adds at ``call`` of ``target`` (a project function, else nothing):
         each forward finding once per scope in force."""
         if not isinstance(target, PlainFunc) or target.sym is None:
@@ -385,7 +396,15 @@ class Nested:
                         scopes: Scopes) -> bool:
         return self.forward.may_call_listed(func, frame, shadow, scopes)
 
-    def report(self, call: ast.Call, target: Target, scopes: Scopes) -> list[Found]:
+    def enter_local(self, call: ast.Call, frame: Frame, shadow: frozenset[str],
+                    scopes: Scopes) -> None:
+        return None
+
+    def target(self, func: ast.expr, frame: Frame, shadow: frozenset[str]) -> Target:
+        return self.forward.target(func, frame, shadow)
+
+    def report(self, call: ast.Call, target: Target, scopes: Scopes,
+               frame: Frame | None = None) -> list[Found]:
         if isinstance(target, PlainFunc) and target.sym is not None:
             self.collected.extend((item, call.lineno) for item in self.forward.at_call(
                 call, target.sym, scopes, self.depth, self.chain))

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from flake8_argscope.frames import Binding, ScopeNode
     from flake8_argscope.project import Project
     from flake8_argscope.model.dispatch import KeyWorld
+
+    Arguments = dict[str, tuple[ast.expr, Frame]]  # parameter -> (value, where written)
     from flake8_argscope.worlds import World
     from flake8_argscope.symbols import Symbol, Target
 
@@ -35,8 +37,8 @@ _BUILTINS = frozenset(dir(builtins))
 
 
 class Resolver:
-    """Resolution for one module. Frames know their resolver, so a symbol found in another
-    project module is resolved, classified and evaluated by that module's resolver."""
+    """Resolution for one module. Frames know their resolver: a symbol of another project
+    module is resolved, classified and evaluated by that module's."""
 
     def __init__(self, tree: ast.Module, config: Config, project: Project | None = None,
                  current: tuple[str, bool] | None = None, source: str | None = None,
@@ -44,9 +46,8 @@ class Resolver:
         self.tree = tree
         self.world = world  # the branch taken at each either-of choice (see worlds.py)
         self.keys: KeyWorld | None = None  # the key of a dispatch dict (model/dispatch.py)
-        # the text, when known, lets whole-tree scans be skipped: most files never call
-        # add_arg_scope(f) or enable_argscope_for_module(...)
-        self.source = source
+        self.arguments: dict[int, Arguments] = {}  # id(def) -> explain's context's arguments
+        self.source = source  # when known, lets whole-tree scans be skipped (most files)
         self._walrus = source is None or ":=" in source  # frames must look into expressions
         self._module_names: dict[str, Symbol] = {}
         self._paths: dict[tuple[str, bool, int], Target] = {}
@@ -64,8 +65,8 @@ class Resolver:
 
     def adopt(self, other: Resolver) -> None:
         """Take over what ``other`` (the same tree, another world) found that no world
-        changes: the frames (bindings are syntax) and the whole-module scans, which are
-        much of a walk's set-up (walk.analyse walks an either-of file in each world)."""
+        changes: the frames (bindings are syntax) and the whole-module scans, much of a
+        walk's set-up (walk.analyse walks a file in each world)."""
         self.frames, other.frames = other.frames, {}
         for frame in self.frames.values():
             frame.resolver = self
@@ -227,7 +228,7 @@ class Resolver:
                 return self._assigned(b.node, frame)
             finally:
                 self._busy.discard(key)
-        return UNKNOWN
+        return _argument(self, b, frame) if kind == "param" and self.arguments else UNKNOWN
 
     def _relative(self, b: Binding, frame: Frame) -> Path | None:
         if self.project is None:
@@ -334,6 +335,16 @@ class Resolver:
         if isinstance(sym, Wrapped):
             return sym.frame.resolver.defs.wrapped(sym)
         return sym
+
+
+def _argument(resolver: Resolver, b: Binding, frame: Frame) -> Symbol:
+    """A parameter in one of explain's contexts (cli/contexts.py): what the call passes, or
+    the default it leaves, resolved where it is written."""
+    given = resolver.arguments.get(id(frame.node), {}).get(b.node.arg)
+    if given is None:
+        return UNKNOWN
+    expr, where = given
+    return where.resolver.resolve_expr(expr, where)
 
 
 def _identity(resolver: Resolver, sym: Symbol) -> str | Api | tuple[str, str] | None:

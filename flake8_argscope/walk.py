@@ -373,8 +373,7 @@ class Walker:
                    skip: tuple[ast.expr, ...] = ()) -> None:
         """Every call in the expression but ``node`` itself (``skip_self``) and those in
         ``skip`` (a with item's context managers: the builder enters them); lambdas are
-        queued as their own frame,
-        comprehension targets shadow outer names inside them. (The hot loop.)"""
+        queued as their own frame, comprehension targets shadow outer names inside them."""
         # expression and keyword nodes, dispatched on type(): mypy cannot narrow through ``t``
         stack: list[Any] = [node]
         push = stack.append
@@ -451,7 +450,7 @@ class Walker:
         elif target is None and active and self.forward is not None and (
                 self.forward.may_call_listed(func, frame, shadow, scopes)):
             # a project function whose body may run the listed ops under these scopes
-            target = resolver.target_of(func, frame, shadow, force=True)
+            target = self.forward.target(func, frame, shadow)
         if target is None:
             return
         # (no tuple from _op_of here: this runs for every resolved call)
@@ -482,7 +481,7 @@ class Walker:
                 return  # a project function forwarding its arguments to an op
             elif active and isinstance(target, PlainFunc) and self.forward is not None:
                 # its body runs under these scopes (forward.py)
-                self.findings.extend(self.forward.report(call, target, scopes))
+                self.findings.extend(self.forward.report(call, target, scopes, frame))
             elif not isinstance(target, (Unscoped, PlainFunc)):
                 if isinstance(target, Api) and target.name in SCOPE_ENTERING:
                     # an arg_scope entered outside a with statement (ExitStack.enter_context,
@@ -502,6 +501,8 @@ class Walker:
                 self.observer(ctx)
         if op is not None and entry is not None and partial is None:
             self.sites.append(CallSite(block, op, call, frame, entry))
+            if active and self.forward is not None and type(target) is LocalOp:
+                self.forward.enter_local(call, frame, shadow, scopes)  # its body runs too
 
     def _judge(self, call: ast.Call, target: Target, frame: Frame, scopes: Scopes,
                shadow: frozenset[str], depth: int = 3) -> bool:

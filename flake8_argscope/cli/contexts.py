@@ -21,11 +21,13 @@ import copy
 import os
 from typing import TYPE_CHECKING, cast
 
+from flake8_argscope.cli.callees import callee, callee_def
 from flake8_argscope.cli.explain import Collector, ExplainWalker, source_text
 from flake8_argscope.forward import _body, _branches, _inside, callee_walker
 from flake8_argscope.model.dispatch import key_worlds
 from flake8_argscope.project import _find
-from flake8_argscope.symbols import PlainFunc
+from flake8_argscope.relevance import Uninteresting
+from flake8_argscope.symbols import LocalDef, Path, PlainFunc
 
 if TYPE_CHECKING:
     from typing import Any
@@ -34,8 +36,8 @@ if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
     from flake8_argscope.model.dispatch import KeyWorld
     from flake8_argscope.model.scopes import KwVal, Scopes
-    from flake8_argscope.resolve import Resolver
-    from flake8_argscope.symbols import LocalDef, Target
+    from flake8_argscope.resolve import Arguments, Resolver
+    from flake8_argscope.symbols import Target
 
     Report = dict[str, Any]
 
@@ -43,6 +45,7 @@ MAX_DEPTH = 8  # calls from the file that brings the scope to the op call's func
 MAX_WALKS = 2000  # function bodies walked per index (a time budget for big projects)
 MAX_FILES = 2000  # project files looked at
 _TRIGGERS = ("arg_scope", "argscope")
+_CALL_FIELDS = ("end_line", "op", "resolved", "positional")
 
 # (absolute path, line, col, via) of an op call
 Site = tuple[str, int, int, "str | None"]
@@ -71,16 +74,34 @@ class Level:
                         scopes: Scopes) -> bool:
         """Follow every project module a call under a scope names (not only those that
         name a listed op: a context is wanted for every op reached)."""
-        from flake8_argscope.symbols import Path
+        return frame.resolver.project is not None
 
-        project = frame.resolver.project
-        sym = frame.resolver.resolve_expr(func, frame, shadow)
-        return project is not None and isinstance(sym, Path)
+    def target(self, func: ast.expr, frame: Frame, shadow: frozenset[str]) -> Target:
+        """A project function (its module parsed), or in this context a callee taken
+        from a value (``block.unit_fn``: cli/callees.py)."""
+        found = frame.resolver.target_of(func, frame, shadow, force=True)
+        return found if found is not None else callee(func, frame)
 
-    def report(self, call: ast.Call, target: Target, scopes: Scopes) -> list[Any]:
+    def report(self, call: ast.Call, target: Target, scopes: Scopes,
+               frame: Frame | None = None) -> list[Any]:
+        """(``frame``: the call's, where its arguments are written; None: a meta-op's
+        layer call, whose arguments are not the call's own.)"""
         if isinstance(target, PlainFunc) and target.sym is not None:
-            self.index.follow(self, call, target.sym, scopes)
+            self.index.follow(self, call, target.sym, scopes, frame)
         return []
+
+    def enter_local(self, call: ast.Call, frame: Frame, shadow: frozenset[str],
+                    scopes: Scopes) -> None:
+        """A project op (``@add_arg_scope def bottleneck``): add_arg_scope's wrapper calls it
+        at once, with the scope's keywords, so its body runs under the same scopes."""
+        resolver = frame.resolver
+        sym = resolver.resolve_expr(call.func, frame, shadow)
+        if isinstance(sym, Path):
+            sym = resolver.deref(sym, force=True)
+        if sym is None:
+            sym = callee_def(call.func, frame)
+        if isinstance(sym, LocalDef) and _scope_wrapped(sym):
+            self.index.follow(self, call, sym, scopes, frame, decorated=True)
 
 
 class ContextCollector(Collector):
@@ -140,11 +161,13 @@ class Index:
         quiet.enabled = frozenset()  # the model only: no rule needs to run
         self.config = quiet
         self.found: dict[Site, list[dict[str, Any]]] = {}
+        self.calls: dict[Site, dict[str, Any]] = {}  # what explain says of the call itself
         self.stopped: dict[tuple[str, int], set[str]] = {}
         self.walks = 0
         self._files: set[str] = set()
-        # (id(def), id(scopes), keys) -> [(site, chain below, context)], scopes kept alive
-        self._memo: dict[tuple[int, int, Any], tuple[Scopes, list[Any]]] = {}
+        # (id(def), id(scopes), keys, id(call)) -> (scopes kept alive, [(site, chain below,
+        # context)])
+        self._memo: dict[tuple[Any, ...], tuple[Scopes, list[Any]]] = {}
 
     # ------------------------------------------------------------ building
     def add_paths(self, paths: list[str]) -> None:
@@ -192,13 +215,15 @@ class Index:
     def _walk_file(self, walker: ExplainWalker, path: str, source: str,
                    keys: KeyWorld | None) -> None:
         collector = Collector(walker, path, source)
+        walker._skip = _resolve_all
         walker.forward = Level(self, collector, path, (), (), (), keys)  # type: ignore[assignment]
         try:
             walker.run()
         except RecursionError:
             pass
 
-    def follow(self, level: Level, call: ast.Call, sym: LocalDef, scopes: Scopes) -> None:
+    def follow(self, level: Level, call: ast.Call, sym: LocalDef, scopes: Scopes,
+               frame: Frame | None, decorated: bool = False) -> None:
         """Record the contexts of the op calls ``sym``'s body (and what it calls) makes when
         ``call`` (in ``level``'s file) calls it under ``scopes``."""
         node = sym.node
@@ -210,19 +235,21 @@ class Index:
         if len(level.chain) >= MAX_DEPTH:
             self.stopped.setdefault(where, set()).add("depth")
             return
-        if not _body(node).runs:
+        if not _body(node, decorated).runs:
             self.stopped.setdefault(where, set()).add(
                 "decorated" if getattr(node, "decorator_list", None) else "generator")
             return
         chain = level.chain + ((level.path, call.lineno),)
-        memo_key = (id(node), id(scopes), level.keys)
+        # (the call too: its arguments decide what the body's parameters resolve to)
+        memo_key = (id(node), id(scopes), level.keys, id(call))
         memo = self._memo.get(memo_key)
         if memo is None or memo[0] is not scopes:
             if self.walks >= MAX_WALKS:
                 self.stopped.setdefault(where, set()).add("budget")
                 return
             self.walks += 1
-            records = self._walk_body(level, call, sym, scopes, where[0])
+            records = self._walk_body(level, call, sym, scopes, where[0],
+                                      _arguments(sym, call, frame, decorated))
             memo = self._memo[memo_key] = (scopes, records)
         for site, below, context in memo[1]:
             entry = dict(context)
@@ -232,12 +259,13 @@ class Index:
             self.found.setdefault(site, []).append(entry)
 
     def _walk_body(self, level: Level, call: ast.Call, sym: LocalDef, scopes: Scopes,
-                   path: str) -> list[Any]:
+                   path: str, arguments: Arguments) -> list[Any]:
         """The contexts, relative to the call, of the op calls reached from ``sym``'s body."""
         resolver = sym.frame.resolver
         main = level.collector.walker
         walker = cast(ExplainWalker, callee_walker(main, sym, (), ExplainWalker))
         walker.with_scopes = {}
+        walker._skip = _resolve_all  # (``block.unit_fn``: a local's attribute, too)
         collector = ContextCollector(walker, path, resolver.source or "")
         collector.level = level
         collector.bringers = level.bringers + ((level.collector, call),)
@@ -251,7 +279,15 @@ class Index:
         walker.forward = Level(inner, collector, path, (), level.defs + (id(sym.node),),
                                collector.bringers, level.keys)  # type: ignore[assignment]
         frame = resolver.frame_for(sym.node, sym.frame)
-        walker.walk_body(sym.node.body, frame, scopes, sym.node)
+        before = resolver.arguments.get(id(sym.node))
+        resolver.arguments[id(sym.node)] = arguments
+        try:
+            walker.walk_body(sym.node.body, frame, scopes, sym.node)
+        finally:
+            if before is None:
+                del resolver.arguments[id(sym.node)]
+            else:
+                resolver.arguments[id(sym.node)] = before
         self.walks = inner.walks
         records: list[Any] = []
         if walker._dynamic:
@@ -259,6 +295,7 @@ class Index:
         branches = _branches(sym.node)
         for report in collector.reports:
             site = (path, report["line"], report["col"], report["via"])
+            self.calls.setdefault(site, {k: report[k] for k in _CALL_FIELDS})
             records.append((site, (), {
                 "keywords": report["keywords"],
                 "incomplete": [i for i in report["incomplete"] if i["reason"] != "callers"],
@@ -281,11 +318,66 @@ class Index:
         found = _find(resolver.current[0], project.roots)
         return os.path.abspath(found) if found else None
 
+    def sites_in(self, path: str) -> list[Site]:
+        """The op calls of a file that contexts reach."""
+        path = os.path.abspath(path)
+        return [site for site in self.found if site[0] == path]
+
     def contexts(self, path: str, line: int, col: int, via: str | None) -> list[dict[str, Any]]:
         return self.found.get((os.path.abspath(path), line, col, via), [])
 
     def stops(self, path: str, line: int) -> list[str]:
         return sorted(self.stopped.get((os.path.abspath(path), line), ()))
+
+
+class _ResolveAll(Uninteresting):
+    """The contexts' walks skip no call (relevance.py skips a local's attributes)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, func: ast.Attribute, scopes: Scopes, observed: bool) -> bool:
+        return False
+
+
+_resolve_all = _ResolveAll()
+
+
+def _arguments(sym: LocalDef, call: ast.Call, frame: Frame | None,
+               decorated: bool) -> Arguments:
+    """What each parameter of ``sym`` holds when ``call`` (written in ``frame``) calls it:
+    the argument, or the default it leaves (not for a project op: the scope may supply
+    it). Parameters ``*args``/``**kwargs`` may fill are left out."""
+    if frame is None:
+        return {}
+    args = sym.node.args
+    positional = [a.arg for a in args.posonlyargs + args.args]
+    if any(isinstance(a, ast.Starred) for a in call.args) or len(call.args) > len(positional):
+        return {}
+    given: Arguments = {name: (value, frame) for name, value in zip(positional, call.args)}
+    unpacked = any(kw.arg is None for kw in call.keywords)
+    for kw in call.keywords:
+        if kw.arg is not None:
+            given[kw.arg] = (kw.value, frame)
+    if unpacked or decorated:
+        return given  # ``**kwargs`` (or the scope) may give any other parameter
+    defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults)
+                    if d is not None)
+    for name, value in defaults.items():
+        given.setdefault(name, (value, sym.frame))  # evaluated where the def is
+    return given
+
+
+def _scope_wrapped(sym: LocalDef) -> bool:
+    """Is the def's only decorator ``add_arg_scope`` (any spelling the resolver knows)?"""
+    from flake8_argscope.known import Api
+
+    decorators = sym.node.decorator_list
+    if len(decorators) != 1:
+        return False
+    target = sym.frame.resolver.target_of(decorators[0], sym.frame)
+    return isinstance(target, Api) and target.name == "add_arg_scope"
 
 
 def _top_package(path: str) -> str | None:

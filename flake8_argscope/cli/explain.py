@@ -300,6 +300,8 @@ def explain_source(source: str, path: str, config: Config,
     reports = results[0] if len(results) == 1 else _merge_worlds(results)
     for report in reports:
         report["contexts"] = _contexts(index, report) if index is not None else []
+    if index is not None:
+        reports.extend(_context_only(index, path, reports))
     # a call both walked and forwarded is reported once per layer call, in source order
     return sorted(reports, key=lambda r: (r["line"], r["col"]))
 
@@ -341,6 +343,23 @@ def _contexts(index: Index, report: Report) -> list[dict[str, Any]]:
         kept.append(inc)
     report["incomplete"] = kept
     return contexts
+
+
+def _context_only(index: Index, path: str, reports: list[Report]) -> list[Report]:
+    """The calls that are a scope-enabled op only in the contexts the index walked (a
+    callee taken from a value there: ``block.unit_fn(...)``)."""
+    known = {(r["line"], r["col"], r["via"]) for r in reports}
+    out = []
+    for site in index.sites_in(path):
+        if site[1:] in known:
+            continue
+        report: Report = {"path": path, "line": site[1], "col": site[2], "via": site[3]}
+        report.update(index.calls.get(site, {}))
+        report.update({"keywords": {}, "overridden": {}, "collisions": [], "incomplete": [
+            {"reason": "callee-in-context", "line": site[1], "names": "*"}]})
+        report["contexts"] = _contexts(index, report)
+        out.append(report)
+    return out
 
 
 def _merge_worlds(results: list[list[Report]]) -> list[Report]:
@@ -442,6 +461,8 @@ def _describe(inc: dict[str, Any]) -> str:
                 "supply for keywords not set here")
     if reason == "dynamic-scope":
         return "this function enters an arg_scope outside a with statement"
+    if reason == "callee-in-context":
+        return "what this call calls is known only in the contexts below"
     if reason == "import-branches":
         return f"the import branches (try/except, if/else) disagree on {shown}"
     return f"the scope on line {inc['line']} may supply {shown}"
