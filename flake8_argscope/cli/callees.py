@@ -17,14 +17,14 @@ import ast
 from typing import TYPE_CHECKING
 
 from flake8_argscope import known
-from flake8_argscope.symbols import LocalClass, LocalDef, Path
+from flake8_argscope.symbols import Builtin, LocalClass, LocalDef, Path
 
 if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
     from flake8_argscope.symbols import Target
 
 Value = tuple[ast.expr, "Frame"]
-MAX_STEPS = 24  # values followed per callee (lists multiply them)
+MAX_STEPS = 256  # values followed per callee or mapping (lists multiply them)
 _MISSING: list[Value] = []
 
 
@@ -83,7 +83,63 @@ def _values(node: ast.expr, frame: Frame, budget: list[int]) -> list[Value]:
     if isinstance(node, ast.Call):
         returned = _returned(node, frame)
         return _values(*returned, budget) if returned is not None else [(node, frame)]
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        out: list[Value] = []
+        for field in _fields(node.value, node.attr, frame, budget) or [(node, frame)]:
+            if field[0] is node:
+                return [(node, frame)]  # not a namedtuple's field: the expression itself
+            found = _values(*field, budget)
+            if not found:
+                return _MISSING
+            out.extend(found)
+        return out
     return [(node, frame)]
+
+
+def _elements(node: ast.expr, frame: Frame, budget: list[int]) -> list[Value] | None:
+    """The elements of a list or tuple display, of a sum of them, or of one repeated
+    (``[{...}] * (n - 1) + [{...}]``: each element, whatever the count); None: unknown."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return None
+        return [(e, frame) for e in node.elts]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _elements(node.left, frame, budget)
+        right = _elements(node.right, frame, budget)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        for side in (node.left, node.right):
+            if isinstance(side, (ast.List, ast.Tuple)):
+                return _elements(side, frame, budget)
+    return None
+
+
+def unpacked_keys(node: ast.expr, frame: Frame) -> dict[str, ast.expr | None] | None:
+    """The keywords ``**node`` passes in this context: every dict it may be is a display
+    with the same string keys (values: the expression where they all agree, else None)."""
+    found = _values(node, frame, [MAX_STEPS])
+    if not found:
+        return None
+    keys: dict[str, ast.expr | None] | None = None
+    for value, _where in found:
+        if not isinstance(value, ast.Dict) or any(
+                not (isinstance(k, ast.Constant) and isinstance(k.value, str))
+                for k in value.keys):
+            return None
+        these = {k.value: v for k, v in zip(value.keys, value.values)}  # type: ignore[union-attr]
+        if keys is None:
+            keys = dict(these)
+        elif set(keys) != set(these):
+            return None
+        else:
+            for k, v in these.items():
+                if keys[k] is not None and not (
+                        isinstance(v, ast.Constant) and isinstance(keys[k], ast.Constant)
+                        and v.value == keys[k].value):  # type: ignore[union-attr]
+                    keys[k] = None
+    if keys is not None:  # a value is kept only when a literal (names mean another frame)
+        keys = {k: v if isinstance(v, ast.Constant) else None for k, v in keys.items()}
+    return keys
 
 
 def _name(name: str, frame: Frame, budget: list[int]) -> list[Value]:
@@ -108,11 +164,11 @@ def _name(name: str, frame: Frame, budget: list[int]) -> list[Value]:
         if loop is not None:
             out: list[Value] = []
             for seq, where in _values(loop, owner, budget):
-                if not isinstance(seq, (ast.List, ast.Tuple)) or any(
-                        isinstance(e, ast.Starred) for e in seq.elts):
+                elements = _elements(seq, where, budget)
+                if elements is None:
                     return _MISSING
-                for element in seq.elts:
-                    found = _values(element, where, budget)
+                for element in elements:
+                    found = _values(*element, budget)
                     if not found:
                         return _MISSING
                     out.extend(found)
@@ -131,12 +187,29 @@ def _loop_over(name: str, frame: Frame) -> ast.expr | None:
         n = stack.pop()
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
-        if isinstance(n, ast.For) and isinstance(n.target, ast.Name) and n.target.id == name:
-            if found is not None:
-                return None
-            found = n.iter
+        if isinstance(n, ast.For):
+            iterable = _iterated(n.target, n.iter, name, frame)
+            if iterable is not None:
+                if found is not None:
+                    return None
+                found = iterable
         stack.extend(ast.iter_child_nodes(n))
     return found
+
+
+def _iterated(target: ast.expr, iterable: ast.expr, name: str, frame: Frame) -> ast.expr | None:
+    """What ``name`` runs over in ``for target in iterable`` (``for x in xs``, ``for i, x in
+    enumerate(xs)``), or None."""
+    if isinstance(target, ast.Name):
+        return iterable if target.id == name else None
+    if (isinstance(target, ast.Tuple) and len(target.elts) == 2
+            and isinstance(target.elts[1], ast.Name) and target.elts[1].id == name
+            and isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
+            and iterable.func.id == "enumerate" and len(iterable.args) == 1
+            and not iterable.keywords
+            and isinstance(frame.resolver.resolve_name("enumerate", frame), Builtin)):
+        return iterable.args[0]
+    return None
 
 
 def _returned(call: ast.Call, frame: Frame) -> Value | None:

@@ -21,7 +21,7 @@ import copy
 import os
 from typing import TYPE_CHECKING, cast
 
-from flake8_argscope.cli.callees import callee, callee_def
+from flake8_argscope.cli.callees import callee, callee_def, unpacked_keys
 from flake8_argscope.cli.explain import Collector, ExplainWalker, source_text
 from flake8_argscope.forward import _body, _branches, _inside, callee_walker
 from flake8_argscope.model.dispatch import key_worlds
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from flake8_argscope.model.dispatch import KeyWorld
     from flake8_argscope.model.scopes import KwVal, Scopes
     from flake8_argscope.resolve import Arguments, Resolver
+    from flake8_argscope.rules.registry import CallContext
     from flake8_argscope.symbols import Target
 
     Report = dict[str, Any]
@@ -112,6 +113,28 @@ class ContextCollector(Collector):
     bringers: tuple[tuple[Collector, ast.Call], ...]  # the calls that led here, outermost first
     incoming: Scopes  # the scopes in force where the callee is called
     _brought: dict[int, Collector]  # id(with) -> the caller's collector whose with it is
+
+    def __call__(self, ctx: CallContext) -> None:
+        """As explain's, and a ``**mapping`` the call passes is read in this context."""
+        before = len(self.reports)
+        super().__call__(ctx)
+        if len(self.reports) == before:
+            return
+        report = self.reports[-1]
+        for kw in ctx.call.keywords:
+            if kw.arg is not None:
+                continue
+            keys = unpacked_keys(kw.value, ctx.frame)
+            if keys is None:
+                continue
+            text = f"**{self._text(kw.value)}"
+            report["incomplete"] = [i for i in report["incomplete"]
+                                    if not (i["reason"] == "call-kwargs" and i["text"] == text)]
+            for name, value in keys.items():
+                report["keywords"][name] = {
+                    "value": None if value is None else self._text(value), "from": "call",
+                    "line": kw.value.lineno}
+            report["keywords"] = dict(sorted(report["keywords"].items()))
 
     def _entered_by(self, name: str, kv: KwVal, op: Any, withs: list[Any]) -> Any:
         if self.incoming.entry_for(op).known.get(name) is not kv:
