@@ -19,6 +19,7 @@ Settings (``pylsp.plugins.argscope``): ``enabled`` (true), ``hover`` (true),
 from __future__ import annotations
 
 import ast
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 COMMAND = "flake8-argscope.fix"
 _LOCK = threading.Lock()
 _LINTS: dict[str, tuple[str, Lint | None]] = {}  # uri -> (text, lint of it)
-_EXPLAINED: dict[str, tuple[str, ast.Module | None, list[dict[str, Any]]]] = {}
+# uri -> (text, the contexts index, tree, explain's reports)
+_EXPLAINED: dict[str, tuple[str, Any, ast.Module | None, list[dict[str, Any]]]] = {}
 _CONFIG: list[Config] = []
 
 
@@ -164,16 +166,48 @@ def _explained(document: Any) -> tuple[ast.Module | None, list[dict[str, Any]]]:
 
     text = document.source
     with _LOCK:
+        config = _config()
+        index = _index(document.path, text, config)  # (a few stats when nothing changed)
         cached = _EXPLAINED.get(document.uri)
-        if cached is not None and cached[0] == text:
-            return cached[1], cached[2]
+        if cached is not None and cached[0] == text and cached[1] is index:
+            return cached[2], cached[3]
         try:
             tree: ast.Module | None = ast.parse(text)
-            reports = explain_source(text, document.path, _config())
+            reports = explain_source(text, document.path, config, index)
         except (SyntaxError, ValueError, RecursionError):
             tree, reports = None, []
-        _EXPLAINED[document.uri] = (text, tree, reports)
+        _EXPLAINED[document.uri] = (text, index, tree, reports)
         return tree, reports
+
+
+# (the stamps of a project's files) -> the contexts index built from them
+_INDEXES: dict[tuple[tuple[str, int, int], ...], Any] = {}
+
+
+def _index(path: str | None, text: str, config: Any) -> Any:
+    """The contexts of the document's project (cli/contexts.py), rebuilt when one of its
+    files changes on disk; None while the buffer differs from the file: the index reads
+    the files, and its lines would not be the buffer's."""
+    from flake8_argscope.cli.contexts import Index, project_files
+
+    try:
+        if not path or not os.path.isfile(path):
+            return None
+        with open(path, encoding="utf-8") as f:
+            if f.read() != text:
+                return None
+        files = project_files([path])
+        stamps = tuple((f, s.st_mtime_ns, s.st_size) for f in files
+                       for s in [os.stat(f)])
+    except (OSError, UnicodeDecodeError):
+        return None
+    index = _INDEXES.get(stamps)
+    if index is None:
+        if len(_INDEXES) > 4:
+            _INDEXES.clear()
+        index = _INDEXES[stamps] = Index(config)
+        index.add_paths(files)
+    return index
 
 
 @hookimpl(tryfirst=True)

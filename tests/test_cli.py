@@ -179,6 +179,80 @@ def test_explain_either_of_imports():
     assert [(r["line"], sorted(r["keywords"])) for r in reports] == [(9, ["padding"])]
 
 
+DISPATCH = HERE / "fixtures" / "projects" / "dispatch"
+
+
+def _line_of(path, text):
+    return next(n for n, t in enumerate(path.read_text().splitlines(), 1) if text in t)
+
+
+def test_explain_contexts_through_the_factory_and_block_values():
+    """The scopes callers bring: the factory's key picks the net and its scope together;
+    the stacked net's blocks are namedtuples whose unit function is followed."""
+    proc = run_cli("explain", "nets/blocks.py", "--format", "json", cwd=DISPATCH)
+    assert proc.returncode == 0, proc.stderr
+    reports = json.loads(proc.stdout)
+    blocks, factory = DISPATCH / "nets" / "blocks.py", DISPATCH / "nets" / "factory.py"
+    call = _line_of(factory, "return func(images")
+    with_line = _line_of(factory, "with slim.arg_scope(arg_scope)")
+    stack_call = _line_of(blocks, "net = stack(images, blocks)")
+    unit_call = _line_of(blocks, "block.unit_fn(net, **args)")
+    reduce = next(r for r in reports if r["line"] == _line_of(blocks, "scope='reduce'"))
+    keyed = [c for c in reduce["contexts"] if c.get("keys")]
+    assert [c["keys"] for c in keyed] == [{"name": "stacked"}]  # never plain's scope
+    (context,) = keyed
+    assert context["chain"] == [{"path": os.path.join("nets", "factory.py"), "line": call},
+                                {"path": os.path.join("nets", "blocks.py"), "line": stack_call},
+                                {"path": os.path.join("nets", "blocks.py"), "line": unit_call}]
+    padding = context["keywords"]["padding"]
+    assert (padding["value"], padding["scope_path"], padding["scope_line"],
+            padding["factory_path"]) == ("'SAME'", os.path.join("nets", "factory.py"),
+                                         with_line, os.path.join("nets", "blocks.py"))
+    assert context["keywords"]["stride"]["from"] == "call" and context["maybe"] is False
+    callers = next(i for i in reduce["incomplete"] if i["reason"] == "callers")
+    assert callers["seen"] == 2  # the net's own call of stack(), and the factory's
+    plain = next(r for r in reports if r["line"] == _line_of(blocks, "scope='conv1'"))
+    assert [(c["keys"], c["keywords"]["padding"]["value"]) for c in plain["contexts"]] == [
+        ({"name": "plain"}, "'VALID'")]
+    # the unit function is known only where the blocks are: a report of its own
+    through = next(r for r in reports if r["line"] == unit_call)
+    assert through["incomplete"] == [{"reason": "callee-in-context", "line": unit_call,
+                                      "names": "*"}]
+    assert {name: info["value"] for name, info in through["contexts"][0]["keywords"].items()} \
+        == {"depth": None, "stride": None, "outputs_collections": "'ends'"}
+    text = run_cli("explain", f"nets/blocks.py:{_line_of(blocks, 'scope=' + chr(39) + 'conv1')}",
+                   cwd=DISPATCH).stdout
+    assert f"called from nets/factory.py:{call} (name='plain'):" in text
+    assert "padding='VALID'" in text and f"from scope nets/factory.py:{with_line}" in text
+
+
+def test_readme_contexts_example_is_what_the_command_prints():
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("```text\nnets/blocks.py:39:11:") + len("```text\n")
+    shown = readme[start:readme.index("```", start)]
+    proc = run_cli("explain", "nets/blocks.py:39", cwd=DISPATCH)
+    assert proc.returncode == 0 and proc.stdout == shown, proc.stdout
+
+
+def test_a_failing_context_walk_loses_only_its_contexts(monkeypatch):
+    from flake8_argscope.cli.contexts import Index
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a context walk")
+
+    monkeypatch.chdir(DISPATCH)
+    monkeypatch.setattr(Index, "_walk_body", broken)
+    index = Index(Config())
+    index.add_paths(["nets/blocks.py"])
+    source = (DISPATCH / "nets" / "blocks.py").read_text()
+    reports = explain_source(source, "nets/blocks.py", Config(), index)
+    reduce = next(r for r in reports if "scope='reduce'" in source.splitlines()[r["line"] - 1])
+    assert reduce["contexts"] == [] and reduce["keywords"]["stride"]["from"] == "call"
+    assert {reason for _path, reason in index.failures} == {"RuntimeError: a bug in a context walk"}
+    assert "error" in index.stops(os.path.join("nets", "blocks.py"), _line_of(
+        DISPATCH / "nets" / "blocks.py", "def stacked_net"))
+
+
 # ----------------------------------------------------------------------------- console script
 def test_console_script_explain_json(tmp_path):
     path = tmp_path / "fixture.py"

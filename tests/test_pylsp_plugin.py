@@ -160,6 +160,37 @@ def test_code_action_fixes_and_hover(server):
     assert "from scope" not in str(other)  # not a call of an op: jedi's hover, not ours
 
 
+def test_hover_shows_the_contexts_callers_bring(server):
+    """The scope a caller brings (another module of the project) is shown on hover, once
+    the buffer is what the file holds; while it differs, only what the file shows."""
+    client, root = server
+    (root / "nets").mkdir()
+    (root / "nets" / "__init__.py").write_text("")
+    (root / "nets" / "train.py").write_text(
+        "import tf_slim as slim\n"
+        "from nets import net\n\n\n"
+        "def model(x):\n"
+        "    with slim.arg_scope([slim.conv2d], padding='VALID'):\n"
+        "        return net.tower(x)\n")
+    text = ("import tf_slim as slim\n\n\n"
+            "def tower(x):\n"
+            "    return slim.conv2d(x, 8, [3, 3], scope='c')\n")
+    uri = open_document(client, root / "nets" / "net.py", text)
+    hover = client.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": {"line": 4, "character": 17}})
+    value = hover["contents"]["value"].replace(os.sep, "/")
+    assert "nets/train.py:7:\n" in value and "called from " in value, value
+    assert "padding='VALID'" in value and "nets/train.py:6\n" in value
+    edited = text.replace("scope='c'", "scope='d'")
+    client.notify("textDocument/didChange", {
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"text": edited}]})
+    hover = client.request("textDocument/hover", {
+        "textDocument": {"uri": uri}, "position": {"line": 4, "character": 17}})
+    value = hover["contents"]["value"]
+    assert "scope='d'" in value and "called from" not in value  # unsaved: no contexts
+
+
 def test_code_action_median_on_a_1000_line_file(server):
     client, root = server
     text = big_file()

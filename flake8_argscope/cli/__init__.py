@@ -73,6 +73,9 @@ def _explain(args: argparse.Namespace) -> int:
     targets = expand(args.targets)
     index = Index(config)  # the scopes callers bring: the explained files' projects
     index.add_paths([_split_line(t)[0] for t in targets])
+    for where, failure in dict.fromkeys(index.failures):
+        sys.stderr.write(f"flake8-argscope: contexts through {where} not read "
+                         f"(please report): {failure}\n")
     for target in targets:
         path, line = _split_line(target)
         try:

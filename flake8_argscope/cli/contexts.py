@@ -187,6 +187,7 @@ class Index:
         self.calls: dict[Site, dict[str, Any]] = {}  # what explain says of the call itself
         self.stopped: dict[tuple[str, int], set[str]] = {}
         self.walks = 0
+        self.failures: list[tuple[str, str]] = []  # (path, what failed): said on stderr
         self._files: set[str] = set()
         # (id(def), id(scopes), keys, id(call)) -> (scopes kept alive, [(site, chain below,
         # context)])
@@ -194,21 +195,8 @@ class Index:
 
     # ------------------------------------------------------------ building
     def add_paths(self, paths: list[str]) -> None:
-        """Walk the given files, and the files of their projects that enter a scope (the
-        top package of each, and the working directory's own packages)."""
-        candidates: list[str] = []
-        for path in paths:
-            if path.endswith(".py") and os.path.isfile(path):
-                candidates.append(os.path.abspath(path))
-        tops = {_top_package(p) for p in candidates}
-        for top in sorted(t for t in tops if t is not None):
-            for root, dirs, files in os.walk(top):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                candidates.extend(os.path.join(root, f) for f in sorted(files)
-                                  if f.endswith(".py"))
-                if len(candidates) > MAX_FILES:
-                    break
-        for path in dict.fromkeys(candidates[:MAX_FILES]):
+        """Walk the given files, and the files of their projects that enter a scope."""
+        for path in project_files(paths):
             self.add_file(path)
 
     def add_file(self, path: str, source: str | None = None) -> None:
@@ -228,12 +216,15 @@ class Index:
             tree = ast.parse(source, filename=path)
         except (SyntaxError, ValueError):
             return
-        walker = ExplainWalker(tree, self.config, path, source)
-        self._walk_file(walker, path, source, None)
-        for world in key_worlds(walker.resolver):
-            in_world = ExplainWalker(tree, self.config, path, source)
-            in_world.resolver.keys = world
-            self._walk_file(in_world, path, source, world)
+        try:
+            walker = ExplainWalker(tree, self.config, path, source)
+            self._walk_file(walker, path, source, None)
+            for world in key_worlds(walker.resolver):
+                in_world = ExplainWalker(tree, self.config, path, source)
+                in_world.resolver.keys = world
+                self._walk_file(in_world, path, source, world)
+        except Exception as exc:  # a bug here loses this file's contexts, nothing else
+            self.failures.append((path, f"{type(exc).__name__}: {exc}"))
 
     def _walk_file(self, walker: ExplainWalker, path: str, source: str,
                    keys: KeyWorld | None) -> None:
@@ -271,8 +262,16 @@ class Index:
                 self.stopped.setdefault(where, set()).add("budget")
                 return
             self.walks += 1
-            records = self._walk_body(level, call, sym, scopes, where[0],
-                                      _arguments(sym, call, frame, decorated))
+            try:
+                records = self._walk_body(level, call, sym, scopes, where[0],
+                                          _arguments(sym, call, frame, decorated))
+            except RecursionError:
+                self.stopped.setdefault(where, set()).add("depth")
+                return
+            except Exception as exc:  # (a bug: the contexts through this call are lost)
+                self.stopped.setdefault(where, set()).add("error")
+                self.failures.append((where[0], f"{type(exc).__name__}: {exc}"))
+                return
             memo = self._memo[memo_key] = (scopes, records)
         for site, below, context in memo[1]:
             entry = dict(context)
@@ -390,6 +389,24 @@ def _arguments(sym: LocalDef, call: ast.Call, frame: Frame | None,
     for name, value in defaults.items():
         given.setdefault(name, (value, sym.frame))  # evaluated where the def is
     return given
+
+
+def project_files(paths: list[str]) -> list[str]:
+    """The given ``.py`` files, then every ``.py`` file of the outermost package holding
+    each (absolute; at most ``MAX_FILES``): where the scopes their functions run under may
+    be entered."""
+    candidates: list[str] = []
+    for path in paths:
+        if path.endswith(".py") and os.path.isfile(path):
+            candidates.append(os.path.abspath(path))
+    tops = {_top_package(p) for p in candidates}
+    for top in sorted(t for t in tops if t is not None):
+        for root, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            candidates.extend(os.path.join(root, f) for f in sorted(files) if f.endswith(".py"))
+            if len(candidates) > MAX_FILES:
+                break
+    return list(dict.fromkeys(candidates))[:MAX_FILES]
 
 
 def _scope_wrapped(sym: LocalDef) -> bool:

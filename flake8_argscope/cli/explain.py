@@ -441,7 +441,37 @@ def render_text(reports: list[Report]) -> str:
                        f"'{c['keyword']}' (TypeError: multiple values)")
         for inc in r["incomplete"]:
             out.append(f"    ? {_describe(inc)}")
+        out.extend(_render_contexts(r))
     return "\n".join(out) + ("\n" if out else "")
+
+
+SHOWN_CONTEXTS = 3  # per call in the text output and the hover; then "and N more"
+
+
+def _render_contexts(r: Report) -> list[str]:
+    """The contexts, each with the keywords it adds to (or changes in) the call's own."""
+    out = []
+    contexts = r.get("contexts") or []
+    for c in contexts[:SHOWN_CONTEXTS]:
+        chain = " -> ".join(f"{s['path']}:{s['line']}" for s in c["chain"])
+        keys = "".join(f" ({k}={v!r})" for k, v in c.get("keys", {}).items())
+        maybe = " (if reached: the call is in a branch)" if c.get("maybe") else ""
+        out.append(f"    called from {chain}{keys}{maybe}:")
+        extra = {k: v for k, v in c["keywords"].items() if r["keywords"].get(k) != v}
+        width = min(max([len(f"{k}={v['value']}") for k, v in extra.items()] + [0]), 48)
+        for name, info in extra.items():
+            shown = f"{name}={'?' if info['value'] is None else info['value']}"
+            where = _origin(info)
+            if info["from"] == "scope" and info.get("scope_path"):
+                where = where.replace("scope line ", f"scope {info['scope_path']}:", 1)
+            out.append(f"        {shown:<{width}}  from {where}")
+        if not extra:
+            out.append("        (nothing more than above)")
+        for inc in c["incomplete"]:
+            out.append(f"        ? {_describe(inc)}")
+    if len(contexts) > SHOWN_CONTEXTS:
+        out.append(f"    and {len(contexts) - SHOWN_CONTEXTS} more contexts (--format json)")
+    return out
 
 
 def _describe(inc: dict[str, Any]) -> str:
@@ -457,8 +487,14 @@ def _describe(inc: dict[str, Any]) -> str:
     if reason == "branches":
         return f"only some branches of the scope on line {inc['line']} supply {shown}"
     if reason == "callers":
+        seen = inc.get("seen") or 0
+        stopped = inc.get("stopped")
+        parts = [f"{seen} context{'s' if seen != 1 else ''} below"] if seen else []
+        if stopped:
+            parts.append(f"the walks from some calls stopped: {', '.join(stopped)}")
+        told = f" ({'; '.join(parts)})" if parts else ""
         return (f"and whatever the scopes in force where {inc['function']}() is called "
-                "supply for keywords not set here")
+                f"supply for keywords not set here{told}")
     if reason == "dynamic-scope":
         return "this function enters an arg_scope outside a with statement"
     if reason == "callee-in-context":
