@@ -263,3 +263,125 @@ def test_nets_summary():
     # 99.9 % and 533 of 536 on 2026-12-06 (the 3 others: prediction_fn, which the factory's
     # callers may replace through its **kwargs)
     assert in_context >= 0.99 * received and complete >= calls - 3, _TALLY
+
+
+# ------------------------------------------------------------------ injected collisions
+def _site_to_inject(name):
+    """A call the net function (or one it calls, two deep) makes outside the branches of
+    every function on the way, where positional
+    arguments can reach a parameter only the factory's scope sets, every parameter before
+    it set by nothing: (file, call, parameter, how many to add), or None."""
+    from flake8_argscope.known import op_for_scope_key
+
+    for (path, position, op_name, received, chain), (_p, _q, _o, without, _c) in zip(
+            _build(name), _build(name, factory_scope=False)):
+        if op_name in _NOT_RUN or op_name == "identity":
+            continue  # replaced by a function that takes any argument (_not_run)
+        if len(chain) > 3 or not all(_unconditional(p, line) for p, line in chain[1:]):
+            continue  # deeper than the rules follow, or in a branch on the way
+        info = _reports(path)
+        call = info["index"].call_at(position)
+        reports = info["at"].get((call.lineno, call.col_offset + 1), [])
+        if len(reports) != 1 or reports[0]["via"] or any(
+                isinstance(a, ast.Starred) for a in call.args):
+            continue
+        op = op_for_scope_key(reports[0]["resolved"])
+        if op is None:
+            continue
+        written = {kw.arg for kw in call.keywords}
+        for index in range(len(call.args), len(op.params)):
+            param = op.params[index]
+            if param in written or param in received and param in without:
+                break  # passed by keyword (or set lexically): it would collide first
+            if param in received:  # only the factory's scope sets it
+                if _unconditional(path, call.lineno):
+                    return path, call, param, index + 1 - len(call.args)
+                break
+    return None
+
+
+def _unconditional(path, line):
+    """Is ``line`` outside the if/while/except/match branches of its function?"""
+    from flake8_argscope.forward import _branches, _inside
+
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    owners = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)
+              and f.lineno <= line <= f.end_lineno]
+    owner = min(owners, key=lambda f: f.end_lineno - f.lineno)
+    return not _inside(_branches(owner), line)
+
+
+def _injected_copy(path, call, count):
+    """A fresh copy of the copies' project with ``count`` more positional arguments (None)
+    after the call's last positional one; the copy's root."""
+    import shutil
+    import tempfile
+
+    root = tempfile.mkdtemp(prefix="injected-")
+    shutil.copytree(_copies(), root, dirs_exist_ok=True)
+    target = os.path.join(root, os.path.relpath(path, _copies()))
+    lines = open(target, encoding="utf-8").read().splitlines(keepends=True)
+    last = call.args[-1]
+    line = lines[last.end_lineno - 1]
+    lines[last.end_lineno - 1] = line[:last.end_col_offset] + ", None" * count + line[
+        last.end_col_offset:]
+    with open(target, "w", encoding="utf-8") as f:
+        f.write("".join(lines))
+    return root
+
+
+def _raises_at_runtime(root, name):
+    tf, slim = oracle._tf()
+    _not_run(slim)
+    for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
+        del sys.modules[mod]
+    sys.path.insert(0, root)
+    try:
+        import factory
+
+        fn = factory.get_network_fn(name, num_classes=10, is_training=False)
+        oracle._TF["asmod"]._ARGSTACK[:] = [{}]
+        with tf.Graph().as_default():
+            size = fn.default_image_size
+            try:
+                fn(tf.compat.v1.placeholder(tf.float32, [1, size, size, 3]))
+            except TypeError as exc:
+                return str(exc)
+            return None
+    finally:
+        sys.path.pop(0)
+        for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
+            del sys.modules[mod]
+
+
+_INJECTED: dict[str, tuple[bool, bool]] = {}
+
+
+@pytest.mark.parametrize("name", NETS)
+def test_injected_collision_is_found_at_the_factory(name):
+    """A positional argument for a parameter only the factory's scope sets, injected into a
+    call of the net function: the runtime raises, and the lint of the factory reports it at
+    the factory's call, for that key and no other."""
+    from flake8_argscope.api import build_config, findings
+
+    site = _site_to_inject(name)
+    if site is None:
+        pytest.skip(f"{name}: no call where positional arguments reach a parameter only the "
+                    "factory's scope sets (inception: stride and padding come first, set by "
+                    "the net's own scope; resnet_v1: its convolutions are four calls deep)")
+    path, call, param, count = site
+    root = _injected_copy(path, call, count)
+    message = _raises_at_runtime(root, name)
+    assert message is not None and f"multiple values for argument '{param}'" in message, (
+        f"{name}: injected at {os.path.basename(path)}:{call.lineno}, the runtime says "
+        f"{message!r}")
+    factory_path = os.path.join(root, "factory.py")
+    source = open(factory_path, encoding="utf-8").read()
+    found = [(line, msg) for line, _col, msg in findings(
+        ast.parse(source), build_config(), factory_path, source)]
+    wanted = f"ASC401 with name='{name}' via "
+    hits = [msg for _line, msg in found if msg.startswith(wanted) and f"'{param}'" in msg]
+    others = [msg for _line, msg in found if not msg.startswith(wanted)]
+    _INJECTED[name] = (bool(hits), not others)
+    assert not others, f"{name}: findings for other keys or codes: {others}"
+    assert hits, f"{name}: injected at {os.path.basename(path)}:{call.lineno}: not found"
