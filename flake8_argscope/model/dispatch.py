@@ -22,7 +22,6 @@ mutated. A key missing from one dict of the group raises ``KeyError`` at run tim
 from __future__ import annotations
 
 import ast
-import re
 from typing import TYPE_CHECKING, cast
 
 from flake8_argscope.model.held import assigned_only
@@ -66,18 +65,17 @@ def _dict_literal(resolver: Resolver, name: str) -> ast.Dict | None:
     return value if isinstance(value, ast.Dict) and _literal_keys(value) else None
 
 
-_MODULE_DICT = re.compile(r"^[A-Za-z_]\w*\s*(?::[^=\n]*)?=\s*(?:dict\(|\{)", re.M)
-
-
 def key_worlds(resolver: Resolver) -> list[KeyWorld]:
     """The key worlds of a module: for the one variable (of one def) that subscripts module
     dict literals, one world per key every one of those dicts has."""
     tree = resolver.tree
-    if resolver.source is not None and not _MODULE_DICT.search(resolver.source):
-        return []  # (most modules: no dict literal bound at module level)
-    literals = {t.id for stmt in tree.body if isinstance(stmt, ast.Assign)
-                and isinstance(stmt.value, ast.Dict) for t in stmt.targets
+    # (most modules bind no dict literal at module level: a look at the top statements only;
+    # a regex over the text costs more, as it tries every position)
+    literals = {t.id for stmt in tree.body if type(stmt) is ast.Assign
+                and type(stmt.value) is ast.Dict for t in stmt.targets
                 if isinstance(t, ast.Name)}
+    if not literals:
+        return []
     literals = {d for d in literals if _dict_literal(resolver, d) is not None}
     if not literals:
         return []
