@@ -234,6 +234,38 @@ def test_readme_contexts_example_is_what_the_command_prints():
     assert proc.returncode == 0 and proc.stdout == shown, proc.stdout
 
 
+def test_explain_says_where_a_context_walk_stopped(tmp_path):
+    path = tmp_path / "stops.py"
+    path.write_text(textwrap.dedent('''\
+        import tf_slim as slim
+
+
+        def deep(x, n):
+            return slim.conv2d(deep(x, n - 1), 8, [3, 3])
+
+
+        def gen(x):
+            yield slim.conv2d(x, 8, [3, 3])
+
+
+        def model(x):
+            with slim.arg_scope([slim.conv2d], padding='SAME'):
+                return deep(x, 3), gen(x)
+        '''))
+    proc = run_cli("explain", "stops.py", "--format", "json", cwd=tmp_path)
+    reports = {r["line"]: r for r in json.loads(proc.stdout)}
+    (deep,) = [i for i in reports[5]["incomplete"] if i["reason"] == "callers"]
+    assert deep["seen"] == 1 and deep["stopped"] == [
+        {"chain": [{"path": "stops.py", "line": 14}, {"path": "stops.py", "line": 5}],
+         "reason": "recursion"}]
+    assert reports[5]["contexts"][0]["keywords"]["padding"]["value"] == "'SAME'"
+    (gen,) = [i for i in reports[9]["incomplete"] if i["reason"] == "callers"]
+    assert gen["seen"] == 0 and [s["reason"] for s in gen["stopped"]] == ["generator"]
+    assert reports[9]["contexts"] == []
+    text = run_cli("explain", "stops.py", cwd=tmp_path).stdout
+    assert "not followed from stops.py:14 -> stops.py:5: recursion" in text
+
+
 def test_a_failing_context_walk_loses_only_its_contexts(monkeypatch):
     from flake8_argscope.cli.contexts import Index
 
@@ -249,8 +281,12 @@ def test_a_failing_context_walk_loses_only_its_contexts(monkeypatch):
     reduce = next(r for r in reports if "scope='reduce'" in source.splitlines()[r["line"] - 1])
     assert reduce["contexts"] == [] and reduce["keywords"]["stride"]["from"] == "call"
     assert {reason for _path, reason in index.failures} == {"RuntimeError: a bug in a context walk"}
-    assert "error" in index.stops(os.path.join("nets", "blocks.py"), _line_of(
+    stops = index.stops(os.path.join("nets", "blocks.py"), _line_of(
         DISPATCH / "nets" / "blocks.py", "def stacked_net"))
+    assert [(s["reason"], s.get("keys")) for s in stops] == [("error", {"name": "stacked"})]
+    assert stops[0]["chain"] == [{"path": str(DISPATCH / "nets" / "factory.py"),
+                                  "line": _line_of(DISPATCH / "nets" / "factory.py",
+                                                   "return func(images")}]
 
 
 # ----------------------------------------------------------------------------- console script

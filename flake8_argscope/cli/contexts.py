@@ -9,9 +9,9 @@ reached that way gets a *context*: the chain of calls from the file that brings 
 outermost first, and the keywords the op receives there (explain's collector, so the same
 model decides). Key-correlated dispatch (model/dispatch.py) gives one context per key.
 
-Where the walk must stop, it says so for the function it did not enter (``stopped``): a
-recursion, the depth (``MAX_DEPTH``) or the walk budget (``MAX_WALKS``), a decorated
-function or a generator whose body runs elsewhere.
+Where a walk must stop, it says so for that chain of calls, at the function it did not enter
+(``stopped``): a recursion, the depth (``MAX_DEPTH``), the walk budget (``MAX_WALKS``), a
+decorated function or a generator (its body does not run at the call), a bug (``error``).
 """
 
 from __future__ import annotations
@@ -185,7 +185,8 @@ class Index:
         self.config = quiet
         self.found: dict[Site, list[dict[str, Any]]] = {}
         self.calls: dict[Site, dict[str, Any]] = {}  # what explain says of the call itself
-        self.stopped: dict[tuple[str, int], set[str]] = {}
+        # (path, line of a def) -> the walks that did not enter it: chain, reason, keys
+        self.stopped: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self.walks = 0
         self.failures: list[tuple[str, str]] = []  # (path, what failed): said on stderr
         self._files: set[str] = set()
@@ -243,42 +244,52 @@ class Index:
         node = sym.node
         resolver = sym.frame.resolver
         where = (self.path_of(resolver) or level.path, node.lineno)
-        if id(node) in level.defs:
-            self.stopped.setdefault(where, set()).add("recursion")
-            return
-        if len(level.chain) >= MAX_DEPTH:
-            self.stopped.setdefault(where, set()).add("depth")
-            return
-        if not _body(node, decorated).runs:
-            self.stopped.setdefault(where, set()).add(
-                "decorated" if getattr(node, "decorator_list", None) else "generator")
-            return
         chain = level.chain + ((level.path, call.lineno),)
+        stop = None
+        if id(node) in level.defs:
+            stop = "recursion"
+        elif len(level.chain) >= MAX_DEPTH:
+            stop = "depth"
+        elif not _body(node, decorated).runs:
+            stop = "decorated" if getattr(node, "decorator_list", None) else "generator"
         # (the call too: its arguments decide what the body's parameters resolve to)
         memo_key = (id(node), id(scopes), level.keys, id(call))
         memo = self._memo.get(memo_key)
-        if memo is None or memo[0] is not scopes:
+        if stop is None and (memo is None or memo[0] is not scopes):
             if self.walks >= MAX_WALKS:
-                self.stopped.setdefault(where, set()).add("budget")
-                return
-            self.walks += 1
-            try:
-                records = self._walk_body(level, call, sym, scopes, where[0],
-                                          _arguments(sym, call, frame, decorated))
-            except RecursionError:
-                self.stopped.setdefault(where, set()).add("depth")
-                return
-            except Exception as exc:  # (a bug: the contexts through this call are lost)
-                self.stopped.setdefault(where, set()).add("error")
-                self.failures.append((where[0], f"{type(exc).__name__}: {exc}"))
-                return
-            memo = self._memo[memo_key] = (scopes, records)
+                stop = "budget"
+            else:
+                self.walks += 1
+                try:
+                    records = self._walk_body(level, call, sym, scopes, where[0],
+                                              _arguments(sym, call, frame, decorated))
+                    memo = self._memo[memo_key] = (scopes, records)
+                except RecursionError:
+                    stop = "depth"
+                except Exception as exc:  # (a bug: the contexts through this call are lost)
+                    stop = "error"
+                    self.failures.append((where[0], f"{type(exc).__name__}: {exc}"))
+        if stop is not None:
+            self._stopped(where, chain, stop, level.keys)
+            return
+        assert memo is not None
         for site, below, context in memo[1]:
+            if "stop" in context:  # a walk deeper down that stopped
+                self._stopped(site[:2], chain + below, context["stop"], level.keys)
+                continue
             entry = dict(context)
             entry["chain"] = [{"path": p, "line": n} for p, n in chain + below]
             if level.keys is not None:
                 entry["keys"] = {level.keys.variable: level.keys.key}
             self.found.setdefault(site, []).append(entry)
+
+    def _stopped(self, where: tuple[str, int], chain: tuple[tuple[str, int], ...],
+                 reason: str, keys: KeyWorld | None) -> None:
+        """A walk that did not enter the function defined at ``where`` (path, line)."""
+        entry: dict[str, Any] = {"chain": chain, "reason": reason}
+        if keys is not None:
+            entry["keys"] = {keys.variable: keys.key}
+        self.stopped.setdefault(where, []).append(entry)
 
     def _walk_body(self, level: Level, call: ast.Call, sym: LocalDef, scopes: Scopes,
                    path: str, arguments: Arguments) -> list[Any]:
@@ -298,6 +309,7 @@ class Index:
         inner = Index.__new__(Index)
         inner.__dict__.update(self.__dict__)
         inner.found = {}
+        inner.stopped = {}
         walker.forward = Level(inner, collector, path, (), level.defs + (id(sym.node),),
                                collector.bringers, level.keys)  # type: ignore[assignment]
         frame = resolver.frame_for(sym.node, sym.frame)
@@ -322,6 +334,9 @@ class Index:
                 "keywords": report["keywords"],
                 "incomplete": [i for i in report["incomplete"] if i["reason"] != "callers"],
                 "maybe": _inside(branches, report["line"])}))
+        for where, stops in inner.stopped.items():
+            for stop in stops:  # relative to this call, as its contexts are
+                records.append((where + (0, None), stop["chain"], {"stop": stop["reason"]}))
         for site, contexts in inner.found.items():
             for context in contexts:
                 below = tuple((c["path"], c["line"]) for c in context["chain"])
@@ -348,8 +363,16 @@ class Index:
     def contexts(self, path: str, line: int, col: int, via: str | None) -> list[dict[str, Any]]:
         return self.found.get((os.path.abspath(path), line, col, via), [])
 
-    def stops(self, path: str, line: int) -> list[str]:
-        return sorted(self.stopped.get((os.path.abspath(path), line), ()))
+    def stops(self, path: str, line: int) -> list[dict[str, Any]]:
+        """The walks that stopped short of the function defined on ``line``: each with its
+        chain of calls ({"path", "line"}, outermost first), reason and key."""
+        out = []
+        for stop in self.stopped.get((os.path.abspath(path), line), ()):
+            entry = dict(stop)
+            entry["chain"] = [{"path": p, "line": n} for p, n in stop["chain"]]
+            if entry not in out:
+                out.append(entry)
+        return out
 
 
 class _ResolveAll(Uninteresting):

@@ -337,7 +337,9 @@ def _contexts(index: Index, report: Report) -> list[dict[str, Any]]:
             inc["seen"] = len(contexts)
             stopped = index.stops(path, inc["line"])
             if stopped:
-                inc["stopped"] = stopped
+                inc["stopped"] = [dict(stop, chain=[{"path": shown(s["path"]), "line": s["line"]}
+                                                    for s in stop["chain"]])
+                                  for stop in stopped]
             if contexts and not stopped and inc["function"].startswith("_"):
                 continue  # a private function whose callers the index has all walked
         kept.append(inc)
@@ -488,10 +490,13 @@ def _describe(inc: dict[str, Any]) -> str:
         return f"only some branches of the scope on line {inc['line']} supply {shown}"
     if reason == "callers":
         seen = inc.get("seen") or 0
-        stopped = inc.get("stopped")
+        stopped = inc.get("stopped") or []
         parts = [f"{seen} context{'s' if seen != 1 else ''} below"] if seen else []
-        if stopped:
-            parts.append(f"the walks from some calls stopped: {', '.join(stopped)}")
+        for stop in stopped[:SHOWN_CONTEXTS]:
+            chain = " -> ".join(f"{s['path']}:{s['line']}" for s in stop["chain"])
+            parts.append(f"not followed from {chain}: {stop['reason']}")
+        if len(stopped) > SHOWN_CONTEXTS:
+            parts.append(f"and {len(stopped) - SHOWN_CONTEXTS} more")
         told = f" ({'; '.join(parts)})" if parts else ""
         return (f"and whatever the scopes in force where {inc['function']}() is called "
                 f"supply for keywords not set here{told}")
