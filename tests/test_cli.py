@@ -495,6 +495,96 @@ def test_fix_refusals(name, source, unsafe, reason):
     assert out.refused[0][0] in out.remaining
 
 
+def test_absorb_the_tutorial_snippet():
+    """ASC101's fix turns examples/snippet1_repeated.py into the README's second snippet
+    (its comma restored, conv1's stride kept), and only with --unsafe-fixes."""
+    source = (REPO / "examples" / "snippet1_repeated.py").read_text()
+    assert fix_text(source, "s.py", Config(), ("ASC101",)).source == source
+    out = fix_text(source, "s.py", Config(), ("ASC101",), unsafe=True)
+    body = out.source[out.source.index("def model"):]
+    assert body == textwrap.dedent('''\
+        def model(inputs):
+            with slim.arg_scope([slim.conv2d], padding='SAME',
+                                weights_initializer=tf.truncated_normal_initializer(stddev=0.01),
+                                weights_regularizer=slim.l2_regularizer(0.0005)):
+                net = slim.conv2d(inputs, 64, [11, 11], 4, scope='conv1')
+                net = slim.conv2d(net, 128, [11, 11], padding='VALID',
+                                  scope='conv2')
+                net = slim.conv2d(net, 256, [11, 11], scope='conv3')
+            return net
+        ''')
+    assert out.remaining == [] and fix_text(out.source, "s.py", Config(), ("ASC101",),
+                                            unsafe=True).source == out.source
+
+
+# (name, source, the reason: its lines count HEAD's four)
+ABSORB_REFUSALS = [
+    ("a call of the op without the keyword, in a helper", '''\
+def helper(x):
+    return slim.conv2d(x, 8, 3)
+
+
+def f(x):
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+    x = helper(x)
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+    return slim.conv2d(x, 8, 3, padding='VALID')
+''', "line 11, helper() line 6: a call of convolution2d that does not pass"),
+    ("a project function passing **kwargs", '''\
+def block(x, *args, **kwargs):
+    return slim.conv2d(x, *args, **kwargs)
+
+
+def f(x):
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+    x = slim.repeat(x, 2, block, 8, 3, padding='VALID')
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+    return slim.conv2d(x, 8, 3, padding='VALID')
+''', "line 11, block() line 6: a call of convolution2d that passes **kwargs"),
+    ("a call the model cannot resolve", '''\
+def f(x, model):
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+    x = model.build(x)
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+    return slim.conv2d(x, 8, 3, padding='VALID')
+''', "line 7: build() is a call the model cannot resolve"),
+    ("a def between the calls", '''\
+def f(x):
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+
+    def g(y):
+        return slim.conv2d(y, 8, 3)
+    x = slim.conv2d(g(x), 8, 3, padding='VALID')
+    return slim.conv2d(x, 8, 3, padding='VALID')
+''', "line 8 defines a function"),
+    ("a string over several lines", '''\
+def f(x):
+    x = slim.conv2d(x, 8, 3, padding='VALID', scope=\"\"\"a
+b\"\"\")
+    x = slim.conv2d(x, 8, 3, padding='VALID')
+    return slim.conv2d(x, 8, 3, padding='VALID')
+''', "the string on line 6 spans lines"),
+    ("a value bound between the calls", '''\
+def f(x):
+    pad = 'VALID'
+    x = slim.conv2d(x, 8, 3, padding=pad)
+    x = slim.conv2d(x, 8, 3, padding=pad)
+    return slim.conv2d(x, 8, 3, padding=pad)
+''', None),
+]
+
+
+@pytest.mark.parametrize("name, source, reason", ABSORB_REFUSALS,
+                         ids=[c[0] for c in ABSORB_REFUSALS])
+def test_absorb_refusals(name, source, reason):
+    out = fix_text(HEAD + source, "case.py", Config(), ("ASC101",), unsafe=True)
+    if reason is None:  # (the control: the same shape, absorbed)
+        assert out.fixed and "with slim.arg_scope([slim.conv2d], padding=pad):" in out.source
+        return
+    assert out.source == HEAD + source and out.fixed == []
+    assert len(out.refused) == 1 and reason in out.refused[0][1], out.refused
+
+
 def test_fix_honours_noqa_and_select():
     source = HEAD + '''\
 def f(x):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from flake8_argscope.cli.edits import Shift, Text
 from flake8_argscope.cli.plans import Plan, plan_fixes
 from flake8_argscope.walk import Walker, analyse
+from flake8_argscope.model.dispatch import key_worlds
 from flake8_argscope.worlds import worlds_of
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class Lint:
             walker.run()
         else:  # one walk: what analyse() would run
             found = walker.run()
+            if walker.forward is not None and key_worlds(walker.resolver):
+                found = analyse(tree, config, path, text.text)  # (a dispatch's keys too)
         self.findings: list[Finding] = [f for f in sorted(set(found)) if not _noqa(text, f)]
         self.captured = walker.captured
 

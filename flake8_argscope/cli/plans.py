@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     Editor = Callable[[Text, ast.Module], list[Edit]]
 
-FIXABLE = ("ASC201", "ASC303", "ASC401", "ASC403")
+FIXABLE = ("ASC101", "ASC201", "ASC303", "ASC401", "ASC403")
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
@@ -114,6 +114,10 @@ def plan_fixes(lint: Lint, selected: tuple[str, ...], unsafe: bool) -> list[Plan
             plans.append(_wrap(finding, order, node, ctx))
         elif code == "ASC303":
             plans.append(_rebind(finding, order, node, lint.tree, unsafe))
+        elif code == "ASC101":
+            from flake8_argscope.cli.absorb import plan_absorb
+
+            plans.append(plan_absorb(finding, order, node, ctx, lint, unsafe))
     plans = _grouped(plans)
     for call_id, found in collisions.items():
         ctx = contexts[call_id]

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import ast
+import collections
 import importlib.util
 import sys
 
@@ -232,3 +233,68 @@ def test_safe_asc201_fixes_keep_what_calls_receive(cf, tmp_path):
                     problems.append(f"{case.name}: {op} {name}: {got1[name][1]!r} before, "
                                     f"{got2[name][1]!r} after")
     assert not problems, "\n".join(problems)
+
+
+def _compare_runs(cf, path, source, module_prefix):
+    """What every op call receives, case by case, in the case file and in ``source``."""
+    problems = []
+    for case in cf.cases:
+        exc1, calls1 = run_traced(cf.path, cf.src, f"argscope_cli_oracle.{cf.path.stem}",
+                                  case.name)
+        exc2, calls2 = run_traced(path, source, f"{module_prefix}.{cf.path.stem}", case.name)
+        if type(exc1) is not type(exc2):
+            problems.append(f"{case.name}: {exc1!r} before, {exc2!r} after")
+        if len(calls1) != len(calls2):
+            problems.append(f"{case.name}: {len(calls1)} op calls before, {len(calls2)} after")
+            continue
+        for (_p1, op, got1), (_p2, _op, got2) in zip(calls1, calls2):
+            if set(got1) != set(got2):
+                problems.append(f"{case.name}: {op} received {sorted(got1)} before, "
+                                f"{sorted(got2)} after")
+                continue
+            for name in got1:
+                if not oracle.equivalent(got1[name][1], got2[name][1]):
+                    problems.append(f"{case.name}: {op} {name}: {got1[name][1]!r} before, "
+                                    f"{got2[name][1]!r} after")
+    return problems
+
+
+_ABSORBED: dict[str, tuple[int, int]] = {}
+
+
+@pytest.mark.parametrize("cf", oracle.CASE_FILES, ids=lambda cf: cf.path.stem)
+def test_absorb_keeps_what_calls_receive(cf, tmp_path):
+    """ASC101's fix (absorb, unsafe): every op call of every case receives the same keyword
+    names and values before and after; a second run changes nothing; no finding appears."""
+    from flake8_argscope.api import build_config, findings
+
+    out = fix_text(cf.src, str(cf.path), Config(), ("ASC101",), unsafe=True)
+    fixed = sum(1 for (_f, what) in out.fixed if what.startswith("absorbed"))
+    _ABSORBED[cf.path.stem] = (fixed, len(out.refused))
+    for (_line, _col, msg), why in out.refused:
+        assert why, f"a refusal without a reason: {msg}"
+    if out.source == cf.src:
+        pytest.skip("nothing absorbed in this file")
+    path = tmp_path / cf.path.name
+    path.write_text(out.source, encoding="utf-8")
+    again = fix_text(out.source, str(path), Config(), ("ASC101",), unsafe=True)
+    assert again.source == out.source, "a second run changed the file"
+
+    def codes(source, where):
+        return collections.Counter(msg[:6] for _l, _c, msg in findings(
+            ast.parse(source), build_config(), where, source))
+
+    before, after = codes(cf.src, str(cf.path)), codes(out.source, str(path))
+    assert after - before == collections.Counter(), f"new findings: {after - before}"
+    assert before["ASC101"] - after["ASC101"] == fixed
+    problems = _compare_runs(cf, path, out.source, "argscope_cli_absorb")
+    assert not problems, "\n".join(problems)
+
+
+def test_absorb_summary():
+    if len(_ABSORBED) != len(oracle.CASE_FILES):
+        pytest.skip("the per-file tests did not all run")
+    fixed = sum(f for f, _r in _ABSORBED.values())
+    refused = sum(r for _f, r in _ABSORBED.values())
+    print(f"\nabsorb on the oracle cases: {fixed} ASC101 groups absorbed, {refused} refused")
+    assert fixed >= 4 and _ABSORBED["absorb_shapes"] == (4, 1), _ABSORBED
