@@ -151,7 +151,7 @@ class _Absorb:
 
     def _check_calls(self, stmts: list[ast.stmt], absorbed: dict[str, ast.expr]) -> None:
         """No call that runs in the statements may receive a keyword it did not before."""
-        self.absorbed = absorbed
+        reach = Reach(frozenset({self.op.key}), set(absorbed), self.op.name)
         ours = {id(s.call) for s in self.sites}
         frame = self.first.frame
         for stmt in stmts:
@@ -165,71 +165,7 @@ class _Absorb:
                     raise Refused(f"the string on line {n.lineno} spans lines: indenting "
                                   "it would change it")
                 if isinstance(n, ast.Call) and id(n) not in ours:
-                    self._check_call(n, frame, f"line {n.lineno}", 0, frozenset())
-
-    def _check_call(self, call: ast.Call, frame: Frame, where: str, depth: int,
-                    seen: frozenset[int]) -> None:
-        """``call`` (in ``frame``) runs under the new scope: it must not receive a keyword
-        it did not before, nor may anything it runs (project functions, followed)."""
-        resolver = frame.resolver
-        target = resolver.target_of(call.func, frame, force=True)
-        meta = meta_op_name(target)
-        if meta:
-            found = forwarded(call, meta)
-            if found is None:
-                raise Refused(f"{where}: slim.{meta}'s layer calls are not known")
-            layer, calls = found
-            for inner in calls:
-                self._check_resolved(inner, resolver.target_of(layer, frame, force=True),
-                                     layer, frame, where, depth, seen)
-            return
-        self._check_resolved(call, target, call.func, frame, where, depth, seen)
-
-    def _check_resolved(self, call: ast.Call, target: Any, func: ast.expr, frame: Frame,
-                        where: str, depth: int, seen: frozenset[int]) -> None:
-        resolver = frame.resolver
-        op = target if isinstance(target, Op) else getattr(target, "op", None)
-        if isinstance(target, Partial):
-            op = target.target
-        if isinstance(op, Op) and op.key == self.op.key:
-            passed = {k.arg for k in call.keywords}
-            if None in passed:
-                raise Refused(f"{where}: a call of {self.op.name} that passes **kwargs: "
-                              "whether it passes every keyword the scope would supply is "
-                              "not known")
-            if not set(self.absorbed) <= passed:
-                raise Refused(f"{where}: a call of {self.op.name} that does not pass every "
-                              "keyword the scope would supply")
-            if not isinstance(target, LocalOp):
-                return
-        if isinstance(target, (Op, Partial, Unscoped, Api, Builtin)):
-            return  # a library op or function: a scope of [op] does not reach it
-        sym = resolver.resolve_expr(func, frame)
-        if isinstance(sym, Path):
-            if known.is_library_path(known.normalise(sym.path)):
-                return  # a library function: it calls no op of the project's scopes
-            sym = resolver.deref(sym, force=True)
-        if isinstance(sym, LocalDef) and isinstance(target, (PlainFunc, LocalOp)):
-            self._check_body(sym, where, depth, seen)
-            return
-        if target is None and _method_of_value(func, frame, resolver):
-            return
-        name = getattr(func, "attr", getattr(func, "id", "?"))
-        raise Refused(f"{where}: {name}() is a call the model cannot resolve: it may run "
-                      f"{self.op.name} under the new scope")
-
-    def _check_body(self, sym: LocalDef, where: str, depth: int,
-                    seen: frozenset[int]) -> None:
-        """A project function called under the new scope: every call its body makes."""
-        node = sym.node
-        name = getattr(node, "name", "?")
-        if depth >= MAX_DEPTH or id(node) in seen:
-            raise Refused(f"{where}: {name}() calls too deep to follow")
-        frame = sym.frame.resolver.frame_for(node, sym.frame)
-        for n in _own_nodes(node):
-            if isinstance(n, ast.Call):
-                self._check_call(n, frame, f"{where}, {name}() line {n.lineno}", depth + 1,
-                                 seen | {id(node)})
+                    reach.check_call(n, frame, f"line {n.lineno}", 0, frozenset())
 
     def _check_names(self, stmts: list[ast.stmt], absorbed: dict[str, ast.expr]) -> None:
         """Every name of the values is bound before the first statement."""
@@ -320,6 +256,82 @@ class _Absorb:
         describe = (f"absorbed {', '.join(sorted(absorbed))} into a with "
                     f"{scope_name}([{op_text}]) around lines {first.lineno}-{last.end_lineno}")
         return describe, edits
+
+
+class Reach:
+    """What runs under a scope of the ops ``keys`` with the keywords ``kws`` (added by
+    absorb, removed by inline): a call of one of those ops there must pass every keyword
+    itself (then the scope changes nothing for it), and every project function called there
+    is followed, ``MAX_DEPTH`` calls deep. ``Refused`` says where it fails."""
+
+    def __init__(self, keys: frozenset[str], kws: set[str], label: str) -> None:
+        self.keys = keys
+        self.kws = kws
+        self.label = label
+
+    def check_call(self, call: ast.Call, frame: Frame, where: str, depth: int,
+                   seen: frozenset[int]) -> None:
+        """``call`` (in ``frame``) runs under the scope: the scope must change nothing it
+        receives, nor what anything it runs receives (project functions, followed)."""
+        resolver = frame.resolver
+        target = resolver.target_of(call.func, frame, force=True)
+        meta = meta_op_name(target)
+        if meta:
+            found = forwarded(call, meta)
+            if found is None:
+                raise Refused(f"{where}: slim.{meta}'s layer calls are not known")
+            layer, calls = found
+            for inner in calls:
+                self._check_resolved(inner, resolver.target_of(layer, frame, force=True),
+                                     layer, frame, where, depth, seen)
+            return
+        self._check_resolved(call, target, call.func, frame, where, depth, seen)
+
+    def _check_resolved(self, call: ast.Call, target: Any, func: ast.expr, frame: Frame,
+                        where: str, depth: int, seen: frozenset[int]) -> None:
+        resolver = frame.resolver
+        op = target if isinstance(target, Op) else getattr(target, "op", None)
+        if isinstance(target, Partial):
+            op = target.target
+        if isinstance(op, Op) and op.key in self.keys:
+            passed = {k.arg for k in call.keywords}
+            if None in passed:
+                raise Refused(f"{where}: a call of {self.label} that passes **kwargs: "
+                              "whether it passes every keyword the scope would supply is "
+                              "not known")
+            if not set(self.kws) <= passed:
+                raise Refused(f"{where}: a call of {self.label} that does not pass every "
+                              "keyword the scope would supply")
+            if not isinstance(target, LocalOp):
+                return
+        if isinstance(target, (Op, Partial, Unscoped, Api, Builtin)):
+            return  # a library op or function: a scope of [op] does not reach it
+        sym = resolver.resolve_expr(func, frame)
+        if isinstance(sym, Path):
+            if known.is_library_path(known.normalise(sym.path)):
+                return  # a library function: it calls no op of the project's scopes
+            sym = resolver.deref(sym, force=True)
+        if isinstance(sym, LocalDef) and isinstance(target, (PlainFunc, LocalOp)):
+            self._check_body(sym, where, depth, seen)
+            return
+        if target is None and _method_of_value(func, frame, resolver):
+            return
+        name = getattr(func, "attr", getattr(func, "id", "?"))
+        raise Refused(f"{where}: {name}() is a call the model cannot resolve: it may run "
+                      f"{self.label} under the scope")
+
+    def _check_body(self, sym: LocalDef, where: str, depth: int,
+                    seen: frozenset[int]) -> None:
+        """A project function called under the scope: every call its body makes."""
+        node = sym.node
+        name = getattr(node, "name", "?")
+        if depth >= MAX_DEPTH or id(node) in seen:
+            raise Refused(f"{where}: {name}() calls too deep to follow")
+        frame = sym.frame.resolver.frame_for(node, sym.frame)
+        for n in _own_nodes(node):
+            if isinstance(n, ast.Call):
+                self.check_call(n, frame, f"{where}, {name}() line {n.lineno}", depth + 1,
+                                seen | {id(node)})
 
 
 def _own_nodes(node: ast.AST) -> list[ast.AST]:
