@@ -106,6 +106,12 @@ def _fix(args: argparse.Namespace) -> int:
     return run_fix(args, load_config())
 
 
+def _inline(args: argparse.Namespace) -> int:
+    from flake8_argscope.cli.inline import run_inline
+
+    return run_inline(args, load_config())
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="flake8-argscope",
@@ -118,16 +124,23 @@ def parser() -> argparse.ArgumentParser:
                     help="a file (- for stdin), optionally :LINE for the calls starting there")
     ex.add_argument("--format", choices=("text", "json"), default="text")
     ex.set_defaults(run=_explain)
-    fx = sub.add_parser("fix", help="apply the safe fixes (ASC201, ASC401, ASC403)")
+    fx = sub.add_parser("fix", help="apply the safe fixes (ASC201, ASC401, ASC403); "
+                                    "--unsafe-fixes also ASC101 (absorb) and ASC303")
     fx.add_argument("paths", nargs="+", metavar="PATH", help="files (- : stdin to stdout)")
     fx.add_argument("--diff", action="store_true",
                     help="print a unified diff instead of writing; exit 1 if it would change")
     fx.add_argument("--unsafe-fixes", action="store_true",
                     help="also apply the fixes that can change behaviour (ASC201 on calls, "
-                         "ASC303)")
+                         "ASC101's absorb, ASC303)")
     fx.add_argument("--select", default="",
                     help="comma-separated codes or prefixes to fix (default: all)")
     fx.set_defaults(run=_fix)
+    il = sub.add_parser("inline", help="write the keywords arg_scopes supply into the calls "
+                                       "and remove the scopes (proven by the model)")
+    il.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    il.add_argument("--diff", action="store_true",
+                    help="print a unified diff instead of writing; exit 1 if it would change")
+    il.set_defaults(run=_inline)
     return p
 
 

@@ -81,6 +81,7 @@ class _Absorb:
         self.first = first
         self.block = first.block
         self.op = first.op
+        self.op_target = ctx.env.resolver.target_of(node.func, first.frame)
         self.resolver = ctx.env.resolver
         self.sites = sorted((s for s in ctx.sites if s.block is first.block
                              and s.op.key == first.op.key),
@@ -164,7 +165,9 @@ class _Absorb:
                             getattr(n, "value", ""), str):
                     raise Refused(f"the string on line {n.lineno} spans lines: indenting "
                                   "it would change it")
-                if isinstance(n, ast.Call) and id(n) not in ours:
+                if isinstance(n, ast.Call) and (id(n) not in ours
+                                                or isinstance(self.op_target, LocalOp)):
+                    # (a project op's body runs under the scope too)
                     reach.check_call(n, frame, f"line {n.lineno}", 0, frozenset())
 
     def _check_names(self, stmts: list[ast.stmt], absorbed: dict[str, ast.expr]) -> None:
@@ -316,6 +319,16 @@ class Reach:
             return
         if target is None and _method_of_value(func, frame, resolver):
             return
+        named = _lambda_named(func, frame)
+        if named is not None:  # ``trunc_normal = lambda stddev: ...``: what its body calls
+            lam, owner = named
+            if id(lam) in seen or depth >= MAX_DEPTH:
+                raise Refused(f"{where}: a lambda calls too deep to follow")
+            lam_frame = owner.resolver.frame_for(lam, owner)
+            for n in ast.walk(lam.body):
+                if isinstance(n, ast.Call):
+                    self.check_call(n, lam_frame, where, depth + 1, seen | {id(lam)})
+            return
         name = getattr(func, "attr", getattr(func, "id", "?"))
         raise Refused(f"{where}: {name}() is a call the model cannot resolve: it may run "
                       f"{self.label} under the scope")
@@ -332,6 +345,19 @@ class Reach:
             if isinstance(n, ast.Call):
                 self.check_call(n, frame, f"{where}, {name}() line {n.lineno}", depth + 1,
                                 seen | {id(node)})
+
+
+def _lambda_named(func: ast.expr, frame: Frame) -> tuple[ast.Lambda, Frame] | None:
+    """The lambda a name is bound to, once, and the frame that binds it (or None)."""
+    from flake8_argscope.model.held import assigned_only
+
+    if not isinstance(func, ast.Name):
+        return None
+    found = assigned_only(func.id, frame)
+    if found is None or len(found[0]) != 1:
+        return None
+    value = getattr(found[0][0].node, "value", None)
+    return (value, found[1]) if isinstance(value, ast.Lambda) else None
 
 
 def _own_nodes(node: ast.AST) -> list[ast.AST]:

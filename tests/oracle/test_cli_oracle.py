@@ -298,3 +298,33 @@ def test_absorb_summary():
     refused = sum(r for _f, r in _ABSORBED.values())
     print(f"\nabsorb on the oracle cases: {fixed} ASC101 groups absorbed, {refused} refused")
     assert fixed >= 4 and _ABSORBED["absorb_shapes"] == (4, 1), _ABSORBED
+
+
+_INLINED: dict[str, tuple[int, int]] = {}
+
+
+@pytest.mark.parametrize("cf", oracle.CASE_FILES, ids=lambda cf: cf.path.stem)
+def test_inline_keeps_what_calls_receive(cf, tmp_path):
+    """inline: every op call of every case receives the same keyword names and values
+    before and after; refusals carry reasons; a second run changes nothing."""
+    from flake8_argscope.cli.inline import inline_text
+
+    out = inline_text(cf.src, str(cf.path), Config())
+    _INLINED[cf.path.stem] = (len(out.inlined), len(out.refused))
+    assert all(why for _line, why in out.refused)
+    if out.source == cf.src:
+        pytest.skip("nothing inlined in this file")
+    path = tmp_path / cf.path.name
+    path.write_text(out.source, encoding="utf-8")
+    assert inline_text(out.source, str(path), Config()).source == out.source
+    problems = _compare_runs(cf, path, out.source, "argscope_cli_inline")
+    assert not problems, "\n".join(problems)
+
+
+def test_inline_summary():
+    if len(_INLINED) != len(oracle.CASE_FILES):
+        pytest.skip("the per-file tests did not all run")
+    inlined = sum(i for i, _r in _INLINED.values())
+    refused = sum(r for _i, r in _INLINED.values())
+    print(f"\ninline on the oracle cases: {inlined} scopes inlined, {refused} refused")
+    assert inlined >= 10, _INLINED

@@ -385,3 +385,94 @@ def test_injected_collision_is_found_at_the_factory(name):
     _INJECTED[name] = (bool(hits), not others)
     assert not others, f"{name}: findings for other keys or codes: {others}"
     assert hits, f"{name}: injected at {os.path.basename(path)}:{call.lineno}: not found"
+
+
+# ------------------------------------------------------------------ inline on the nets
+_INLINED_NETS: dict[str, object] = {}
+
+
+def _inlined_copies():
+    """A copy of the copies' project with every file inlined: (root, inlined, refused)."""
+    if "root" not in _INLINED_NETS:
+        import shutil
+        import tempfile
+
+        from flake8_argscope.cli.inline import inline_text
+
+        root = tempfile.mkdtemp(prefix="inlined-")
+        shutil.copytree(_copies(), root, dirs_exist_ok=True)
+        inlined, refused = [], []
+        for dirpath, _dirs, files in os.walk(root):
+            for name in sorted(files):
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(dirpath, name)
+                source = open(path, encoding="utf-8").read()
+                out = inline_text(source, path, Config())
+                assert inline_text(out.source, path, Config()).source == out.source, path
+                inlined += [(name, line) for line, _what in out.inlined]
+                refused += [(name, line, why) for line, why in out.refused]
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(out.source)
+        _INLINED_NETS.update(root=root, inlined=inlined, refused=refused)
+    return _INLINED_NETS["root"]
+
+
+def _build_in(root, name):
+    """The op calls one net makes (op, received keywords) when built from ``root``."""
+    tf, slim = oracle._tf()
+    _not_run(slim)
+    for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
+        del sys.modules[mod]
+    sys.path.insert(0, root)
+    try:
+        import factory
+
+        tracer = _Received(os.path.join(root, "slimnets") + os.sep, root + os.sep)
+        fn = factory.get_network_fn(name, num_classes=10, is_training=False)
+        oracle._TF["asmod"]._ARGSTACK[:] = [{}]
+        with tf.Graph().as_default():
+            size = fn.default_image_size
+            images = tf.compat.v1.placeholder(tf.float32, [1, size, size, 3])
+            old = sys.gettrace()
+            sys.settrace(tracer)
+            try:
+                fn(images)
+            finally:
+                sys.settrace(old)
+        return [(op, received) for _f, _p, op, received, _c in tracer.calls]
+    finally:
+        sys.path.pop(0)
+        for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
+            del sys.modules[mod]
+
+
+@pytest.mark.parametrize("name", NETS)
+def test_inline_keeps_what_the_nets_receive(name):
+    """inline on copies of the nets and the factory: every op call of the net receives the
+    same keyword names and values as before, in the same order."""
+    root = _inlined_copies()
+    before = [(op, received) for _f, _p, op, received, _c in _build(name)]
+    after = _build_in(root, name)
+    assert len(before) == len(after), f"{name}: {len(before)} op calls, {len(after)} after"
+    problems = []
+    for i, ((op, got1), (_op, got2)) in enumerate(zip(before, after)):
+        if set(got1) != set(got2):
+            problems.append(f"{name} call {i} ({op}): {sorted(set(got1) ^ set(got2))} differ")
+            continue
+        for kw in got1:
+            if not oracle.equivalent(got1[kw], got2[kw]):
+                problems.append(f"{name} call {i} ({op}) {kw}: {got1[kw]!r} -> {got2[kw]!r}")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_inline_nets_summary():
+    _inlined_copies()
+    inlined, refused = _INLINED_NETS["inlined"], _INLINED_NETS["refused"]
+    reasons = {}
+    for _name, _line, why in refused:
+        key = why.split(": ", 1)[-1] if why.startswith("line ") else why
+        reasons[key] = reasons.get(key, 0) + 1
+    print(f"\ninline on the tf_slim nets' copies: {len(inlined)} scopes inlined, "
+          f"{len(refused)} refused: {sorted(reasons.items(), key=lambda kv: -kv[1])}")
+    assert inlined, refused

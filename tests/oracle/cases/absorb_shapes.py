@@ -1,7 +1,8 @@
-"""Shapes for ASC101's fix (absorb): the tutorial's repetition, a majority value with an
-override, project helpers called between the calls (one passes the keyword, one does not:
-refused), a nested with, a value bound before the calls. test_cli_oracle.py runs each case
-before and after the fix and compares what every op call receives."""
+"""Shapes for the refactorings. ASC101's fix (absorb): the tutorial's repetition, a majority
+value with an override, project helpers called between the calls (one passes the keyword, one
+does not: refused), a nested with, a value bound before the calls. inline: the tutorial's
+nested scopes. test_cli_oracle.py runs each case before and after each rewrite and compares
+what every op call receives."""
 import tensorflow as tf
 import tf_slim as slim
 
@@ -64,3 +65,24 @@ def case_tensorflow_calls_between(x):
     net = slim.conv2d(net, shape[-1], [1, 1], activation_fn=None, scope='t2')
     net = tf.concat([net, net], axis=3)
     return slim.conv2d(net, 4, [1, 1], activation_fn=None, scope='t3')
+
+
+def case_tutorial_snippet_3_fixed(inputs):
+    # TF-Slim README, "Scopes": nested arg_scopes (examples/snippet3_nested.py, its ASC401
+    # fixed): inline writes every keyword the scopes supply into the calls
+    with slim.arg_scope([slim.conv2d, slim.fully_connected],
+                        activation_fn=tf.nn.relu,
+                        weights_initializer=tf.compat.v1.truncated_normal_initializer(stddev=0.01),
+                        weights_regularizer=slim.l2_regularizer(0.0005)):
+        with slim.arg_scope([slim.conv2d], stride=1, padding='SAME'):
+            net = slim.conv2d(inputs, 64, [11, 11], stride=4, padding='VALID', scope='conv1')
+            net = slim.conv2d(net, 256, [5, 5],
+                              weights_initializer=tf.compat.v1.truncated_normal_initializer(
+                                  stddev=0.03),
+                              scope='conv2')
+            net = slim.flatten(net)
+            net = slim.fully_connected(net, 10, activation_fn=None, scope='fc')
+    return net
+
+
+case_tutorial_snippet_3_fixed.shape = [1, 64, 64, 3]

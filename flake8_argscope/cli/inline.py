@@ -1,0 +1,438 @@
+"""``flake8-argscope inline``: make arg_scopes explicit, the first step of a TF 2 migration.
+
+For one ``with`` at a time, from the bottom of the file up: every op call in its body gets
+the keywords this scope supplies to it written in (``kw=value``, as the ``with`` spells the
+value), a ``slim.repeat``/``slim.stack`` call once for its layer calls, and the
+``arg_scope(...)`` item goes (the whole ``with`` when it has no other item: its body is
+dedented). What the model says each call receives (explain's reports) must be the same
+before and after, call by call, names and values, and the file must gain no finding; else
+the scope is left as it is, with the reason. Refused too, before trying, when:
+- the scope is kept (``as sc``), or is a scope dict (a scope function's: not inlined yet), or
+  lists an element the model cannot resolve, or unpacks ``**kwargs``;
+- the model's picture of a call in the body is incomplete (a scope it cannot see into, a
+  ``**mapping`` the call passes, a branch), or a value is not known, or comes from elsewhere;
+- a value's name is rebound between the ``with`` and a call, or the call is in a
+  comprehension or a nested function;
+- something that runs in the body and is not edited would lose a keyword: a call of a listed
+  op in a project function called there (followed, cli/absorb.py ``Reach``), a call the model
+  cannot resolve, a function defined there;
+- the text cannot be changed safely: a one-line ``with``, a parenthesized item list, a
+  comment after the header, a string over several lines in the body, tabs.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import tokenize
+from typing import TYPE_CHECKING, Any
+
+from flake8_argscope.cli.absorb import Reach, Refused
+from flake8_argscope.cli.edits import CallItems, Edit, Text
+from flake8_argscope.cli.explain import explain_source
+from flake8_argscope.known import TENSORPACK, Api, Op
+from flake8_argscope.symbols import LocalOp
+
+if TYPE_CHECKING:
+    from flake8_argscope.api import Config
+    from flake8_argscope.frames import Frame
+
+_INCOMPLETE_OK = frozenset({"callers", "call-starargs"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+class InlineOutcome:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.inlined: list[tuple[int, str]] = []  # (the with's line in the source, what)
+        self.refused: list[tuple[int, str]] = []  # (the with's line in the source, why)
+
+
+def inline_text(source: str, path: str, config: Config) -> InlineOutcome:
+    """Every arg_scope ``with`` of ``source`` inlined that can be. Raises SyntaxError."""
+    out = InlineOutcome(source)
+    tree = ast.parse(source, filename=path)
+    withs = sorted(((w.lineno, w.col_offset) for w in ast.walk(tree)
+                    if isinstance(w, (ast.With, ast.AsyncWith))), reverse=True)
+    current = source
+    for line, col in withs:  # bottom up: what is above a with never moves
+        tree = ast.parse(current, filename=path)
+        node = next(w for w in ast.walk(tree) if isinstance(w, (ast.With, ast.AsyncWith))
+                    and (w.lineno, w.col_offset) == (line, col))
+        try:
+            attempt = _Inline(current, tree, node, path, config)
+            if not attempt.items:
+                continue
+            current, what = attempt.run()
+            out.inlined.append((line, what))
+        except Refused as why:
+            out.refused.append((line, str(why)))
+    out.source = current
+    out.inlined.sort()
+    out.refused.sort()
+    return out
+
+
+class _Inline:
+    def __init__(self, source: str, tree: ast.Module, node: ast.With | ast.AsyncWith,
+                 path: str, config: Config) -> None:
+        from flake8_argscope.walk import Walker
+
+        self.source, self.tree, self.node, self.path = source, tree, node, path
+        quiet = copy.copy(config)
+        quiet.enabled = frozenset()
+        self.config = config
+        self.walker = Walker(tree, quiet, path, source)
+        self.resolver = self.walker.resolver
+        self.frame = self._frame_of(node)
+        self.items = [item for item in node.items if self._enters_scope(item)]
+
+    def _frame_of(self, node: ast.AST) -> Frame:
+        """The frame of the function (or module) holding ``node``."""
+        chain: list[ast.AST] = []
+
+        def find(n: ast.AST, path: list[ast.AST]) -> bool:
+            for child in ast.iter_child_nodes(n):
+                if child is node:
+                    chain.extend(path)
+                    return True
+                if find(child, path + [child] if isinstance(child, _SCOPES) else path):
+                    return True
+            return False
+
+        find(self.tree, [])
+        frame = self.resolver.module_frame
+        for scope in chain:
+            frame = self.resolver.frame_for(scope, frame)  # type: ignore[arg-type]
+        return frame
+
+    def _enters_scope(self, item: ast.withitem) -> bool:
+        expr = item.context_expr
+        if not isinstance(expr, ast.Call):
+            return False
+        target = self.resolver.target_of(expr.func, self.frame)
+        return isinstance(target, Api) and target.name in ("arg_scope", "argscope")
+
+    # ------------------------------------------------------------ deciding
+    def run(self) -> tuple[str, str]:
+        keys, kws = self._listed()
+        reports = explain_source(self.source, self.path, self.config)
+        node = self.node
+        first = node.body[0].lineno
+        last = node.end_lineno or node.lineno
+        text = Text(self.source)
+        inside = [r for r in reports if first <= r["line"] <= last]
+        removal = self._remove_items(text)
+        dedent = self.dedent
+        edits: list[Edit] = []
+        ours: set[int] = set()
+        calls = {(n.lineno, n.col_offset + 1): n for n in ast.walk(node)
+                 if isinstance(n, ast.Call)}
+        meta: dict[int, dict[str, str]] = {}
+        for r in inside:
+            bad = [i for i in r["incomplete"] if i["reason"] not in _INCOMPLETE_OK]
+            if bad:
+                raise Refused(f"line {r['line']}: the model's picture is incomplete "
+                              f"({bad[0]['reason']})")
+            if r["collisions"]:
+                raise Refused(f"line {r['line']}: a positional argument collides with the "
+                              "scope (ASC401)")
+            mine = {k: i for k, i in r["keywords"].items()
+                    if i["from"] == "scope" and i.get("scope_line") == node.lineno}
+            call = calls.get((r["line"], r["col"]))
+            if call is None:
+                raise Refused(f"line {r['line']}: the call was not found")
+            ours.add(id(call))
+            if not mine:
+                continue
+            pairs = {k: self._value(k, i, call) for k, i in mine.items()}
+            if r["via"]:
+                if meta.setdefault(id(call), pairs) != pairs:
+                    raise Refused(f"line {r['line']}: {r['via']}'s layer calls receive "
+                                  "different keywords")
+                continue
+            edits.append(_add_keywords(text, call, pairs, dedent))
+        for call_id, pairs in meta.items():
+            call = next(c for c in calls.values() if id(c) == call_id)
+            edits.append(_add_keywords(text, call, pairs, dedent))
+        edited = len(edits)
+        self._check_rest(node, ours, keys, kws)
+        edits.extend(removal)
+        new = text.apply(edits)
+        self._verify(reports, new)
+        what = (f"inlined {', '.join(sorted(kws))} into {edited} call(s)" if edited
+                else "removed a scope that supplied no call in its body")
+        return new, what
+
+    def _listed(self) -> tuple[frozenset[str], set[str]]:
+        """The keys of the ops the scope items list, and the keywords they set."""
+        keys: set[str] = set()
+        kws: set[str] = set()
+        for item in self.items:
+            if item.optional_vars is not None:
+                raise Refused("the scope is kept (as ...): its dict may be used again")
+            call = item.context_expr
+            assert isinstance(call, ast.Call)
+            if not call.args or not isinstance(call.args[0], (ast.List, ast.Tuple)):
+                if call.args and not call.keywords:
+                    raise Refused("a scope dict (a scope function's): not inlined yet")
+                elements = call.args[:1]  # tensorpack's argscope(Conv2D, ...)
+            else:
+                elements = call.args[0].elts
+            for element in elements:
+                target = self.resolver.target_of(element, self.frame, force=True)
+                op = target if isinstance(target, Op) else getattr(target, "op", None)
+                if not isinstance(op, Op):
+                    raise Refused(f"the scope lists {ast.unparse(element)}, which the model "
+                                  "cannot resolve to an op")
+                if op.name == "convolution" and op.registry != TENSORPACK:
+                    # conv1d/2d/3d call it themselves, under the same stack (ASC405)
+                    raise Refused("the scope lists convolution, which the conv2d family "
+                                  "calls itself: its keywords reach calls not written here")
+                keys.add(op.key)
+            for kw in call.keywords:
+                if kw.arg is None:
+                    raise Refused("the scope unpacks **kwargs")
+                kws.add(kw.arg)
+        return frozenset(keys), kws
+
+    def _value(self, kw: str, info: dict[str, Any], call: ast.Call) -> str:
+        """The value's text, if it means the same at the call."""
+        value = info.get("value")
+        if value is None:
+            raise Refused(f"line {call.lineno}: the value of {kw} is not known")
+        if info.get("factory_line") is not None:
+            raise Refused(f"{kw}: the value is set elsewhere (line {info['factory_line']})")
+        try:
+            parsed = ast.parse(f"(\n{value}\n)", mode="eval").body
+        except SyntaxError:
+            raise Refused(f"{kw}: the value's text does not parse alone") from None
+        frame = self.frame
+        for n in ast.walk(parsed):
+            if not isinstance(n, ast.Name):
+                continue
+            lines = frame.lines_binding(n.id)
+            if any(self.node.lineno <= line <= (call.end_lineno or call.lineno)
+                   for line in lines):
+                raise Refused(f"{kw}={value}: {n.id} is bound again before the call on "
+                              f"line {call.lineno}")
+        return value
+
+    def _check_rest(self, node: ast.With | ast.AsyncWith, ours: set[int],
+                    keys: frozenset[str], kws: set[str]) -> None:
+        """What runs in the body and is not edited must lose no keyword."""
+        reach = Reach(keys, kws, "an op the scope lists")
+        for stmt in node.body:
+            for n in ast.walk(stmt):
+                if isinstance(n, _SCOPES):
+                    raise Refused(f"line {n.lineno} defines a function or class: its body "
+                                  "may run under the scope")
+                if isinstance(n, _COMPREHENSIONS):
+                    raise Refused(f"line {n.lineno}: a comprehension (its names are its own)")
+                if isinstance(n, ast.withitem) and n.optional_vars is not None and (
+                        self._enters_scope(n)):
+                    raise Refused(f"line {n.context_expr.lineno}: a scope dict taken there "
+                                  "(as ...) holds this scope's keywords")
+                if isinstance(n, ast.Call) and self._reads_scope(n):
+                    raise Refused(f"line {n.lineno}: the scope in force is read there (a "
+                                  "scope dict holds this scope's keywords)")
+                if isinstance(n, ast.Call) and (id(n) not in ours or isinstance(
+                        self.resolver.target_of(n.func, self.frame), LocalOp)):
+                    # (a project op's body runs under the scope too)
+                    reach.check_call(n, self.frame, f"line {n.lineno}", 0, frozenset())
+
+    def _reads_scope(self, call: ast.Call) -> bool:
+        """``current_arg_scope()``, or a call of a project scope factory."""
+        from flake8_argscope.known import SCOPE_READING, Factory
+        from flake8_argscope.model.factories import factory_named
+
+        target = self.resolver.target_of(call.func, self.frame)
+        if isinstance(target, Api):
+            return target.name in SCOPE_READING
+        if isinstance(target, Factory):
+            return True
+        return factory_named(self.resolver, call.func, self.frame) is not None
+
+    # ------------------------------------------------------------ editing
+    def _remove_items(self, text: Text) -> list[Edit]:
+        node = self.node
+        tokens = [t for t in text.tokens_between(text.offset(node.lineno, node.col_offset),
+                                                 text.offset(node.body[0].lineno, 0))
+                  if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT)]
+        if len(tokens) > 1 and tokens[1].string == "(" and len(node.items) > 1:
+            raise Refused("the with's items are parenthesized: not edited")
+        colon = next((t for t in reversed(tokens) if t.string == ":"), None)
+        if colon is None or any(t.type == tokenize.COMMENT for t in tokens):
+            raise Refused("a comment in the with's header: not edited")
+        header_end_line = text.position(colon.end)[0]
+        if node.body[0].lineno <= header_end_line:
+            raise Refused("a one-line with: not edited")
+        self.dedent = 0
+        if len(self.items) < len(node.items):
+            return self._delete_items(text, tokens)
+        start = text.offset(node.lineno, 0)
+        header_stop = text.line_end(colon.end)
+        indent = len(text.lines[node.lineno - 1]) - len(text.lines[node.lineno - 1].lstrip())
+        body_line = text.lines[node.body[0].lineno - 1]
+        delta = (len(body_line) - len(body_line.lstrip())) - indent
+        if delta <= 0:
+            raise Refused("the body is not indented more than the with")
+        self.dedent = delta
+        edits = [Edit(start, header_stop, "")]
+        for line in range(header_end_line + 1, (node.end_lineno or node.lineno) + 1):
+            content = text.lines[line - 1]
+            if "\t" in content[:len(content) - len(content.lstrip())]:
+                raise Refused("tabs in the body's indentation")
+            lead = len(content) - len(content.lstrip(" "))
+            cut = min(delta, lead)
+            if cut and content.strip():
+                at = text.offset(line, 0)
+                edits.append(Edit(at, at + cut, ""))
+        for n in ast.walk(node):
+            if isinstance(n, (ast.Constant, ast.JoinedStr)) and isinstance(
+                    getattr(n, "value", ""), str) and (n.end_lineno or n.lineno) > n.lineno:
+                raise Refused(f"the string on line {n.lineno} spans lines: dedenting it "
+                              "would change it")
+        return edits
+
+    def _delete_items(self, text: Text, tokens: list[Any]) -> list[Edit]:
+        """``with a, arg_scope(...), b:`` -> ``with a, b:`` (each scope item with a comma)."""
+        node = self.node
+        edits = []
+        for item in self.items:
+            k = node.items.index(item)
+            start, end = text.node_span(item.context_expr)
+            if k + 1 < len(node.items):
+                nxt = text.node_span(node.items[k + 1].context_expr)[0]
+                edits.append(Edit(start, nxt, ""))
+            else:
+                prev = node.items[k - 1]
+                prev_end = text.node_span(prev.optional_vars or prev.context_expr)[1]
+                edits.append(Edit(prev_end, end, ""))
+        return edits
+
+    # ------------------------------------------------------------ proof
+    def _verify(self, before: list[dict[str, Any]], new: str) -> None:
+        from collections import Counter
+
+        from flake8_argscope.api import build_config, findings
+
+        try:
+            tree = ast.parse(new, filename=self.path)
+        except SyntaxError as exc:
+            raise Refused(f"the result would not parse ({exc.msg})") from None
+        after = explain_source(new, self.path, self.config)
+        if _received(before) != _received(after):
+            raise Refused("a call would receive other keywords (the model's check)")
+
+        def codes(source: str, where: ast.Module) -> Counter[str]:
+            found = findings(where, build_config(), self.path, source)
+            return Counter(m[:6] for _l, _c, m in found)
+
+        grown = codes(new, tree) - codes(self.source, self.tree)
+        grown.pop("ASC101", None)  # the repetition is what inlining writes, on purpose
+        if grown:
+            raise Refused(f"it would introduce {', '.join(sorted(grown))}")
+
+
+def _received(reports: list[dict[str, Any]]) -> list[tuple[str, Any, dict[str, Any]]]:
+    """Each call's op and the keywords it receives (names, values as syntax)."""
+    out = []
+    for r in reports:
+        values = {}
+        for name, info in r["keywords"].items():
+            value = info["value"]
+            if value is not None:
+                try:
+                    value = ast.dump(ast.parse(f"(\n{value}\n)", mode="eval").body)
+                except SyntaxError:
+                    pass
+            values[name] = (value, info["from"] == "meta-op" or info["from"] == "partial")
+        out.append((r["resolved"], r["via"], values))
+    return out
+
+
+WIDTH = 99  # beyond this, or in a call over several lines: one keyword per line
+
+
+def _add_keywords(text: Text, call: ast.Call, pairs: dict[str, str], dedent: int) -> Edit:
+    """``kw=value, ...`` after the call's last argument (or inside its empty parentheses);
+    in a call written over several lines, or a line grown too long, one per line, aligned
+    with the first argument (where it will be: the body is dedented by ``dedent``)."""
+    items = CallItems(text, call)
+    added = [f"{k}={v}" for k, v in sorted(pairs.items())]
+    if not items.spans:
+        return Edit(items.lparen.end, items.lparen.end, ", ".join(added))
+    end = items.spans[-1][1]
+    line_end = text.line_end(end)
+    grown = len(text.text[text.line_start(end):line_end].rstrip("\r\n")) - dedent + sum(
+        len(a) + 2 for a in added)
+    if (call.end_lineno or call.lineno) == call.lineno and grown <= WIDTH:
+        return Edit(end, end, ", " + ", ".join(added))
+    first = items.spans[0][0]
+    column = max(0, first - text.line_start(first) - dedent)
+    newline = "\r\n" if text.text[text.line_start(end):line_end].endswith("\r\n") else "\n"
+    return Edit(end, end, "".join(f",{newline}{' ' * column}{a}" for a in added))
+
+
+def run_inline(args: Any, config: Config) -> int:
+    """The command: each file inlined (or its diff), each scope's outcome, a summary."""
+    import collections
+    import difflib
+    import os
+    import sys
+
+    from flake8_argscope.cli import read_source
+    from flake8_argscope.cli.fix import expand
+
+    inlined = 0
+    reasons: collections.Counter[str] = collections.Counter()
+    changed_any = False
+    status = 0
+    for path in expand(args.paths):
+        shown = os.path.normpath(path)
+        try:
+            source = read_source(path)
+            out = inline_text(source, shown, config)
+        except (OSError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"flake8-argscope: {path}: {exc}\n")
+            status = 2
+            continue
+        except SyntaxError as exc:
+            sys.stderr.write(f"flake8-argscope: {shown}:{exc.lineno}: syntax error: "
+                             f"{exc.msg}; nothing inlined\n")
+            status = 2
+            continue
+        report = sys.stderr if args.diff else sys.stdout
+        for line, what in out.inlined:
+            report.write(f"{shown}:{line}: inlined: {what}\n")
+        for line, why in out.refused:
+            report.write(f"{shown}:{line}: not inlined: {why}\n")
+            reasons[_reason_kind(why)] += 1
+        inlined += len(out.inlined)
+        if out.source != source:
+            changed_any = True
+            if args.diff:
+                sys.stdout.writelines(difflib.unified_diff(
+                    source.splitlines(keepends=True), out.source.splitlines(keepends=True),
+                    f"a/{shown}", f"b/{shown}"))
+            else:
+                with open(path, "w", encoding="utf-8", newline="") as f:
+                    f.write(out.source)
+    refused = sum(reasons.values())
+    summary = f"scopes inlined: {inlined}; refused: {refused}"
+    if reasons:
+        summary += " (" + ", ".join(f"{n} {kind}" for kind, n in reasons.most_common()) + ")"
+    (sys.stderr if args.diff else sys.stdout).write(summary + "\n")
+    if status:
+        return status
+    return 1 if args.diff and changed_any else 0
+
+
+def _reason_kind(why: str) -> str:
+    """A refusal's kind, for the summary: its words without line numbers and names."""
+    import re
+
+    text = why.split(": ", 1)[1] if why.startswith("line ") and ": " in why else why
+    return re.sub(r"\(.*?\)|line \d+|\d+", "", text).strip().rstrip(":") or why
