@@ -585,6 +585,89 @@ def test_absorb_refusals(name, source, reason):
     assert len(out.refused) == 1 and reason in out.refused[0][1], out.refused
 
 
+def test_inline_the_tutorial_nested_scopes(tmp_path):
+    """inline: the nested scopes of examples/snippet3_nested.py (its ASC401 fixed first)
+    become explicit keywords, and the command says what it did."""
+    path = tmp_path / "snippet3.py"
+    source = fix_text((REPO / "examples" / "snippet3_nested.py").read_text(), "s.py",
+                      Config()).source
+    path.write_text(source)
+    proc = run_cli("inline", "snippet3.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "snippet3.py:7: inlined: inlined activation_fn, weights_initializer, "
+        "weights_regularizer into 3 call(s)",
+        "snippet3.py:11: inlined: inlined padding, stride into 1 call(s)",
+        "scopes inlined: 2; refused: 0"]
+    body = path.read_text()[path.read_text().index("def model"):]
+    assert body == textwrap.dedent('''\
+        def model(inputs):
+            net = slim.conv2d(inputs, 64, [11, 11], stride=4, padding='VALID', scope='conv1',
+                              activation_fn=tf.nn.relu,
+                              weights_initializer=tf.truncated_normal_initializer(stddev=0.01),
+                              weights_regularizer=slim.l2_regularizer(0.0005))
+            net = slim.conv2d(net, 256, [5, 5],
+                              weights_initializer=tf.truncated_normal_initializer(stddev=0.03),
+                              scope='conv2',
+                              padding='SAME',
+                              stride=1,
+                              activation_fn=tf.nn.relu,
+                              weights_regularizer=slim.l2_regularizer(0.0005))
+            net = slim.fully_connected(net, 1000, activation_fn=None, scope='fc',
+                                       weights_initializer=tf.truncated_normal_initializer(stddev=0.01),
+                                       weights_regularizer=slim.l2_regularizer(0.0005))
+            return net
+        ''')
+    again = run_cli("inline", "--diff", "snippet3.py", cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout == ""  # nothing left to do
+
+
+# (name, source, the reason; lines count HEAD's four)
+INLINE_REFUSALS = [
+    ("a kept scope dict", '''\
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='SAME') as sc:
+        return slim.conv2d(x, 8, 3)
+''', "the scope is kept (as ...)"),
+    ("a helper whose op would lose the keyword", '''\
+def helper(x):
+    return slim.conv2d(x, 8, 3)
+
+
+def f(x):
+    with slim.arg_scope([slim.conv2d], padding='VALID'):
+        return helper(slim.conv2d(x, 8, 3))
+''', "line 11, helper() line 6: a call of an op the scope lists that does not pass"),
+    ("a scope dict taken inside", '''\
+def f():
+    with slim.arg_scope([slim.conv2d], padding='VALID'):
+        with slim.arg_scope([slim.fully_connected], activation_fn=None) as sc:
+            return sc
+''', "line 7: a scope dict taken there"),
+    ("a value rebound", '''\
+def f(x, pad):
+    with slim.arg_scope([slim.conv2d], padding=pad):
+        pad = 'SAME'
+        return slim.conv2d(x, 8, 3)
+''', "pad is bound again before the call"),
+    ("a convolution scope", '''\
+def f(x):
+    with slim.arg_scope([slim.convolution], padding='VALID'):
+        return slim.convolution(x, 8, 3)
+''', "the scope lists convolution"),
+]
+
+
+@pytest.mark.parametrize("name, source, reason", INLINE_REFUSALS,
+                         ids=[c[0] for c in INLINE_REFUSALS])
+def test_inline_refusals(name, source, reason):
+    from flake8_argscope.cli.inline import inline_text
+
+    out = inline_text(HEAD + source, "case.py", Config())
+    assert out.source == HEAD + source and out.inlined == []
+    assert any(reason in why for _line, why in out.refused), out.refused
+
+
 def test_fix_honours_noqa_and_select():
     source = HEAD + '''\
 def f(x):

@@ -243,16 +243,10 @@ class _Inline:
                     reach.check_call(n, self.frame, f"line {n.lineno}", 0, frozenset())
 
     def _reads_scope(self, call: ast.Call) -> bool:
-        """``current_arg_scope()``, or a call of a project scope factory."""
-        from flake8_argscope.known import SCOPE_READING, Factory
-        from flake8_argscope.model.factories import factory_named
+        """``current_arg_scope()``, or a call of a scope factory (a scope dict)."""
+        from flake8_argscope.model.values import ScopeDict, value
 
-        target = self.resolver.target_of(call.func, self.frame)
-        if isinstance(target, Api):
-            return target.name in SCOPE_READING
-        if isinstance(target, Factory):
-            return True
-        return factory_named(self.resolver, call.func, self.frame) is not None
+        return isinstance(value(self.resolver, call, self.frame), ScopeDict)
 
     # ------------------------------------------------------------ editing
     def _remove_items(self, text: Text) -> list[Edit]:
@@ -431,8 +425,20 @@ def run_inline(args: Any, config: Config) -> int:
 
 
 def _reason_kind(why: str) -> str:
-    """A refusal's kind, for the summary: its words without line numbers and names."""
+    """A refusal's kind, for the summary: the reason without its lines, names and values."""
     import re
 
-    text = why.split(": ", 1)[1] if why.startswith("line ") and ": " in why else why
-    return re.sub(r"\(.*?\)|line \d+|\d+", "", text).strip().rstrip(":") or why
+    text = re.sub(r"^(line \d+(, [^:]+)?: )", "", why)
+    for pattern, kind in _KINDS:
+        if re.search(pattern, text):
+            return kind
+    return re.sub(r" \(.*?\)|line \d+", "", text).strip().rstrip(":")
+
+
+_KINDS = (
+    (r"is a call the model cannot resolve", "a call the model cannot resolve"),
+    (r"which the model cannot resolve to an op", "a listed element the model cannot resolve"),
+    (r"does not pass every keyword", "a project function's op call would lose a keyword"),
+    (r"is bound again before the call", "a value's name is bound again"),
+    (r"the model's picture is incomplete", "the model's picture is incomplete"),
+)
