@@ -22,6 +22,7 @@ import traceback
 from collections import deque
 from typing import TYPE_CHECKING
 
+from flake8_argscope import known
 from flake8_argscope.known import op_for_scope_key
 from flake8_argscope.model.builder import ScopeBuilder
 from flake8_argscope.model.scopes import Scopes
@@ -111,6 +112,33 @@ _LEAVES = frozenset({"ctx", "op", "id", "attr", "arg", "kind", "conversion", "is
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
 
 
+def _partial_of(func: ast.expr, frame: Frame, shadow: frozenset[str]) -> LocalDef | None:
+    """The project function a name bound once to ``functools.partial(f, ...)`` runs (its
+    arguments do not matter here: the forward rules look at the calls inside ``f``). A
+    method of a project object is not followed: the walker skips calls on local objects
+    before resolving them (relevance.py), which is most of its saving."""
+    from flake8_argscope.model.held import assigned_only
+    from flake8_argscope.symbols import LocalDef
+
+    if not isinstance(func, ast.Name) or func.id in shadow:
+        return None
+    found = assigned_only(func.id, frame)
+    if found is None or len(found[0]) != 1:
+        return None
+    value = getattr(found[0][0].node, "value", None)
+    if not (isinstance(value, ast.Call) and value.args
+            and not isinstance(value.args[0], ast.Starred)):
+        return None
+    owner = found[1]
+    partial = owner.resolver.resolve_expr(value.func, owner)
+    if not (isinstance(partial, Path) and known.normalise(partial.path) == "functools.partial"):
+        return None
+    sym = owner.resolver.resolve_expr(value.args[0], owner)
+    if isinstance(sym, Path):
+        sym = owner.resolver.deref(sym, force=True)
+    return sym if isinstance(sym, LocalDef) else None
+
+
 def _may_collide(body: _Body, scopes: Scopes) -> bool:
     """Can a call of this body raise under ``scopes`` (ASC401: a call of a listed op with
     as many positional arguments as reach a keyword the scope sets; ASC405: a conv wrapper
@@ -157,8 +185,14 @@ class Forward:
         may be any wrapper); explain's contexts follow it (cli/contexts.py)."""
 
     def target(self, func: ast.expr, frame: Frame, shadow: frozenset[str]) -> Target:
-        """What a call ``may_call_listed`` let through calls (its module parsed)."""
-        return frame.resolver.target_of(func, frame, shadow, force=True)
+        """What a call ``may_call_listed`` let through calls (its module parsed; for a
+        partial, the def it runs)."""
+        found = frame.resolver.target_of(func, frame, shadow, force=True)
+        if found is None:
+            sym = _partial_of(func, frame, shadow)
+            if sym is not None:
+                found = sym.frame.resolver.classify(sym)
+        return found
 
     def share(self, other: Forward) -> None:
         """Walk on ``other``'s budget (the same file in another key world)."""
@@ -237,7 +271,7 @@ class Forward:
             return False
         sym = frame.resolver.resolve_expr(func, frame, shadow)
         if not isinstance(sym, Path):
-            return False
+            return _partial_of(func, frame, shadow) is not None
         words = self._words.get(id(scopes))
         if words is None or words[0] is not scopes:
             names: set[str] = set()

@@ -1,6 +1,8 @@
 """Scopes that callers bring: a project function called under an arg_scope runs its body under
 that scope (the stack is global). The error happens at the op call inside the function; the
 finding is at the call that brings the scope, naming the functions it goes through."""
+import functools
+
 import tf_slim as slim
 
 
@@ -105,3 +107,17 @@ def optional_stride(net, stride=None):
 def case_branch_not_taken(x):
     with slim.arg_scope([slim.conv2d], stride=1):
         return optional_stride(x)  # ok: only a branch passes stride positionally
+
+
+narrow_block = functools.partial(block, depth=4)
+narrow_clean_block = functools.partial(clean_block, depth=4)
+
+
+def case_partial_runs_the_block_under_the_scope(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return narrow_block(x)  # ASC401
+
+
+def case_partial_of_a_clean_block(x):
+    with slim.arg_scope([slim.conv2d], stride=1):
+        return narrow_clean_block(x)  # ok: stride passed by keyword
