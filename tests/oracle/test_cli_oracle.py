@@ -212,26 +212,7 @@ def test_safe_asc201_fixes_keep_what_calls_receive(cf, tmp_path):
         pytest.skip("no ASC201 fix in this file")
     assert _values(explain_source(out.source, str(path), Config())) == _values(
         explain_source(cf.src, str(cf.path), Config()))
-    problems = []
-    for case in cf.cases:
-        exc1, calls1 = run_traced(cf.path, cf.src, f"argscope_cli_oracle.{cf.path.stem}",
-                                  case.name)
-        exc2, calls2 = run_traced(path, out.source, f"argscope_cli_201.{cf.path.stem}",
-                                  case.name)
-        if type(exc1) is not type(exc2):
-            problems.append(f"{case.name}: {exc1!r} before, {exc2!r} after")
-        if len(calls1) != len(calls2):
-            problems.append(f"{case.name}: {len(calls1)} op calls before, {len(calls2)} after")
-            continue
-        for (_p1, op, got1), (_p2, _op, got2) in zip(calls1, calls2):
-            if set(got1) != set(got2):
-                problems.append(f"{case.name}: {op} received {sorted(got1)} before, "
-                                f"{sorted(got2)} after")
-                continue
-            for name in got1:
-                if not oracle.equivalent(got1[name][1], got2[name][1]):
-                    problems.append(f"{case.name}: {op} {name}: {got1[name][1]!r} before, "
-                                    f"{got2[name][1]!r} after")
+    problems = _compare_runs(cf, path, out.source, "argscope_cli_201")
     assert not problems, "\n".join(problems)
 
 

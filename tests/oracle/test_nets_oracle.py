@@ -18,6 +18,7 @@ keywords named (lexically, and by those contexts) are printed and kept from fall
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import os
 import sys
@@ -330,17 +331,32 @@ def _injected_copy(path, call, count):
     return root
 
 
-def _raises_at_runtime(root, name):
-    tf, slim = oracle._tf()
-    _not_run(slim)
-    for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
-        del sys.modules[mod]
+@contextlib.contextmanager
+def _factory_in(root):
+    """The factory module of the project at ``root`` (its slimnets imported afresh)."""
+    oracle._tf()
+    _not_run(oracle._TF["slim"])
+
+    def forget():
+        for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
+            del sys.modules[mod]
+
+    forget()
     sys.path.insert(0, root)
     try:
         import factory
 
-        fn = factory.get_network_fn(name, num_classes=10, is_training=False)
         oracle._TF["asmod"]._ARGSTACK[:] = [{}]
+        yield factory
+    finally:
+        sys.path.pop(0)
+        forget()
+
+
+def _raises_at_runtime(root, name):
+    tf, _slim = oracle._tf()
+    with _factory_in(root) as factory:
+        fn = factory.get_network_fn(name, num_classes=10, is_training=False)
         with tf.Graph().as_default():
             size = fn.default_image_size
             try:
@@ -348,10 +364,6 @@ def _raises_at_runtime(root, name):
             except TypeError as exc:
                 return str(exc)
             return None
-    finally:
-        sys.path.pop(0)
-        for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
-            del sys.modules[mod]
 
 
 _INJECTED: dict[str, tuple[bool, bool]] = {}
@@ -420,17 +432,10 @@ def _inlined_copies():
 
 def _build_in(root, name):
     """The op calls one net makes (op, received keywords) when built from ``root``."""
-    tf, slim = oracle._tf()
-    _not_run(slim)
-    for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
-        del sys.modules[mod]
-    sys.path.insert(0, root)
-    try:
-        import factory
-
+    tf, _slim = oracle._tf()
+    with _factory_in(root) as factory:
         tracer = _Received(os.path.join(root, "slimnets") + os.sep, root + os.sep)
         fn = factory.get_network_fn(name, num_classes=10, is_training=False)
-        oracle._TF["asmod"]._ARGSTACK[:] = [{}]
         with tf.Graph().as_default():
             size = fn.default_image_size
             images = tf.compat.v1.placeholder(tf.float32, [1, size, size, 3])
@@ -441,10 +446,6 @@ def _build_in(root, name):
             finally:
                 sys.settrace(old)
         return [(op, received) for _f, _p, op, received, _c in tracer.calls]
-    finally:
-        sys.path.pop(0)
-        for mod in [m for m in sys.modules if m == "factory" or m.startswith("slimnets")]:
-            del sys.modules[mod]
 
 
 @pytest.mark.parametrize("name", NETS)
