@@ -141,3 +141,39 @@ def test_hypothesmith_spliced_with_arg_scope(generic, scoped):
     # rebound, shadowed or deleted by the generic part.
     _check(generic.rstrip("\n") + "\n" + scoped)
     _check(scoped + generic)
+
+
+# --------------------------------------------------------------------------
+# The rewrites (absorb, inline) on generated scopes and on the seeds: no traceback, the
+# result parses, and a second run changes nothing
+# --------------------------------------------------------------------------
+
+def _rewrites_ok(source: str, in_hypothesis: bool = True) -> None:
+    import ast
+
+    from flake8_argscope.api import Config
+    from flake8_argscope.cli.fix import fix_text
+    from flake8_argscope.cli.inline import inline_text
+
+    if in_hypothesis:
+        note(f"source:\n{source}")
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    absorbed = fix_text(source, "fuzz_case.py", Config(), ("ASC101",), unsafe=True).source
+    ast.parse(absorbed)
+    inlined = inline_text(source, "fuzz_case.py", Config()).source
+    ast.parse(inlined)
+    assert inline_text(inlined, "fuzz_case.py", Config()).source == inlined
+
+
+@pytest.mark.parametrize("source", SEEDS, ids=SEED_IDS)
+def test_rewrites_on_seed_sources(source):
+    _rewrites_ok(source, in_hypothesis=False)
+
+
+@settings(CI, max_examples=max(N // 4, 1))
+@given(S.arg_scope_modules())
+def test_rewrites_on_generated_arg_scope_modules(source):
+    _rewrites_ok(source)
