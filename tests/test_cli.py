@@ -622,6 +622,26 @@ def test_inline_the_tutorial_nested_scopes(tmp_path):
     assert again.returncode == 0 and again.stdout == ""  # nothing left to do
 
 
+def test_inline_keeps_the_header_comments():
+    from flake8_argscope.cli.inline import inline_text
+
+    source = HEAD + textwrap.dedent('''\
+        def f(x):
+            with slim.arg_scope([slim.conv2d], padding='SAME'):  # keep the padding
+                # the first layer
+                x = slim.conv2d(x, 8, 3)
+                return slim.conv2d(x, 8, 3)
+        ''')
+    out = inline_text(source, "case.py", Config())
+    assert out.source == HEAD + textwrap.dedent('''\
+        def f(x):
+            # keep the padding
+            # the first layer
+            x = slim.conv2d(x, 8, 3, padding='SAME')
+            return slim.conv2d(x, 8, 3, padding='SAME')
+        ''')
+
+
 # (name, source, the reason; lines count HEAD's four)
 INLINE_REFUSALS = [
     ("a kept scope dict", '''\

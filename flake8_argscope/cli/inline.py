@@ -7,6 +7,7 @@ value), a ``slim.repeat``/``slim.stack`` call once for its layer calls, and the
 dedented). What the model says each call receives (explain's reports) must be the same
 before and after, call by call, names and values, and the file must gain no finding; else
 the scope is left as it is, with the reason. Refused too, before trying, when:
+- the with raises when it is entered (ASC301, ASC403, ASC404: removing it would change that);
 - the scope is kept (``as sc``), or is a scope dict (a scope function's: not inlined yet), or
   lists an element the model cannot resolve, or unpacks ``**kwargs``;
 - the model's picture of a call in the body is incomplete (a scope it cannot see into, a
@@ -17,7 +18,9 @@ the scope is left as it is, with the reason. Refused too, before trying, when:
   op in a project function called there (followed, cli/absorb.py ``Reach``), a call the model
   cannot resolve, a function defined there;
 - the text cannot be changed safely: a one-line ``with``, a parenthesized item list, a
-  comment after the header, a string over several lines in the body, tabs.
+  comment in the header of a ``with`` that keeps other items (when the whole ``with`` goes,
+  its header's comments stay, on lines of their own), a string over several lines in the
+  body, tabs.
 """
 
 from __future__ import annotations
@@ -167,6 +170,16 @@ class _Inline:
 
     def _listed(self) -> tuple[frozenset[str], set[str]]:
         """The keys of the ops the scope items list, and the keywords they set."""
+        from flake8_argscope.api import build_config, findings
+        from flake8_argscope.rules import RULES
+
+        node = self.node
+        header = range(node.lineno, node.body[0].lineno)
+        for line, _col, msg in findings(self.tree, build_config(), self.path, self.source):
+            rule = RULES.get(msg[:6])
+            if line in header and rule is not None and rule.raised_at == "with":
+                raise Refused(f"the with raises when it is entered ({msg[:6]}): removing it "
+                              "would change that")
         keys: set[str] = set()
         kws: set[str] = set()
         for item in self.items:
@@ -177,6 +190,9 @@ class _Inline:
             if not call.args or not isinstance(call.args[0], (ast.List, ast.Tuple)):
                 if call.args and not call.keywords:
                     raise Refused("a scope dict (a scope function's): not inlined yet")
+                target = self.resolver.target_of(call.func, self.frame)
+                if not call.args or getattr(target, "registry", None) != TENSORPACK:
+                    raise Refused("the scope's first argument is not a list")
                 elements = call.args[:1]  # tensorpack's argscope(Conv2D, ...)
             else:
                 elements = call.args[0].elts
@@ -256,14 +272,20 @@ class _Inline:
                   if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT)]
         if len(tokens) > 1 and tokens[1].string == "(" and len(node.items) > 1:
             raise Refused("the with's items are parenthesized: not edited")
-        colon = next((t for t in reversed(tokens) if t.string == ":"), None)
-        if colon is None or any(t.type == tokenize.COMMENT for t in tokens):
-            raise Refused("a comment in the with's header: not edited")
+        colon = next((t for t in reversed(tokens) if t.type == tokenize.OP
+                      and t.string == ":"), None)
+        if colon is None:
+            raise Refused("the with's header was not found")
         header_end_line = text.position(colon.end)[0]
         if node.body[0].lineno <= header_end_line:
             raise Refused("a one-line with: not edited")
+        # (comments after the header's last line are the body's: they are dedented with it)
+        comments = [t.string for t in tokens if t.type == tokenize.COMMENT
+                    and text.position(t.start)[0] <= header_end_line]
         self.dedent = 0
         if len(self.items) < len(node.items):
+            if comments:
+                raise Refused("a comment in the with's header: not edited")
             return self._delete_items(text, tokens)
         start = text.offset(node.lineno, 0)
         header_stop = text.line_end(colon.end)
@@ -273,7 +295,10 @@ class _Inline:
         if delta <= 0:
             raise Refused("the body is not indented more than the with")
         self.dedent = delta
-        edits = [Edit(start, header_stop, "")]
+        newline = "\r\n" if text.lines[node.lineno - 1].endswith("\r\n") else "\n"
+        # the header's comments stay, each on a line of its own where the with was
+        edits = [Edit(start, header_stop, "".join(f"{' ' * indent}{c}{newline}"
+                                                  for c in comments))]
         for line in range(header_end_line + 1, (node.end_lineno or node.lineno) + 1):
             content = text.lines[line - 1]
             if "\t" in content[:len(content) - len(content.lstrip())]:
