@@ -7,7 +7,9 @@ that brings the scope, naming the functions it goes through.
 
 What is followed: a direct call of an undecorated, non-generator project function (this
 module's, or another's whose text names an op the scopes list; also as the layer of
-``slim.repeat``/``slim.stack``), transitively up to ``MAX_DEPTH`` calls deep, and only into
+``slim.repeat``/``slim.stack``, or through a name bound to ``functools.partial`` of it; in a
+dispatch factory's key world, the dict entry: model/dispatch.py, walk.analyse),
+transitively up to ``MAX_DEPTH`` calls deep, and only into
 bodies with a call that may collide with the scopes (a listed op's name with enough
 positional arguments). Per file at most ``MAX_EXAMINED`` callee defs are looked at and
 ``MAX_BODIES`` walked (the budget an editor's per-keystroke lint can afford), memoised by
