@@ -57,6 +57,8 @@ def plan_absorb(finding: Finding, order: int, node: ast.Call, ctx: FileContext, 
         describe, edits = absorb.plan()
     except Refused as why:
         return Plan(finding, order, refusal=str(why))
+    except (ValueError, RecursionError) as exc:  # CallItems & co. on unusual text
+        return Plan(finding, order, refusal=f"cannot edit: {exc}")
     if not unsafe:
         return Plan(finding, order, refusal=(
             "unsafe: wraps statements in a new arg_scope, whose values are evaluated once, "

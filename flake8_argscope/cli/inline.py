@@ -71,6 +71,8 @@ def inline_text(source: str, path: str, config: Config) -> InlineOutcome:
             out.inlined.append((line, what))
         except Refused as why:
             out.refused.append((line, str(why)))
+        except (ValueError, RecursionError) as exc:  # CallItems & co. on unusual text
+            out.refused.append((line, f"cannot edit: {exc}"))
     out.source = current
     out.inlined.sort()
     out.refused.sort()
