@@ -517,6 +517,25 @@ def test_absorb_the_tutorial_snippet():
                                             unsafe=True).source == out.source
 
 
+def test_absorb_tensorpack_with_star_imported_library_calls():
+    """tensorpack's examples: ``from tensorpack import *``; a library function of the star
+    import called between the layers does not stop the rewrite (a project one would)."""
+    source = textwrap.dedent('''\
+        import tensorflow as tf
+        from tensorpack import *
+
+
+        def tower(image):
+            l = Conv2D('conv1', image, filters=96, kernel_size=3)
+            ctx = get_current_tower_context()
+            l = Conv2D('conv2', l, filters=96, kernel_size=3)
+            return Conv2D('conv3', l, filters=96, kernel_size=3)
+        ''')
+    out = fix_text(source, "t.py", Config(), ("ASC101",), unsafe=True)
+    assert "    with argscope([Conv2D], filters=96, kernel_size=3):\n" in out.source, out.refused
+    assert "        l = Conv2D('conv2', l)\n" in out.source
+
+
 # (name, source, the reason: its lines count HEAD's four)
 ABSORB_REFUSALS = [
     ("a call of the op without the keyword, in a helper", '''\
