@@ -7,10 +7,13 @@ into the scope; a call passing another value keeps it (an override, as the tutor
 
 The scope is dynamic, so the rewrite changes nothing only if no other call that runs inside
 the new ``with`` receives a keyword it did not before. It is refused, with the reason, when:
-- a call of the op there does not pass every absorbed keyword (it would start receiving it),
-  or may be one (a call the model cannot resolve, a ``slim.repeat``/``slim.stack`` layer);
-- a project function is called there (its body runs under the scope; the model does not
-  prove what it calls), or a function, lambda or class is defined there;
+- a call of the op that runs there does not pass every absorbed keyword itself (it would
+  start receiving it): written there, made by a project function or project op called there
+  (their bodies are followed, ``MAX_DEPTH`` calls deep, lambdas too: ``Reach``), or a layer
+  call of ``slim.repeat``/``slim.stack``; or it passes ``**kwargs``;
+- a call there (or in what is followed) cannot be resolved and is not a method of a value
+  built by ops and library calls, nor a name only library star imports bind;
+- a function, lambda or class is defined there;
 - the statements are not one run of whole lines of one body, or a string spans lines
   (indenting it would change it), or the file indents with tabs;
 - a value's names are not all bound where the ``with`` goes (bound there or later).
