@@ -31,6 +31,7 @@ from flake8_argscope import known
 from flake8_argscope.cli.edits import CallItems, Edit
 from flake8_argscope.known import TENSORPACK, Api, Op, Partial, Unscoped
 from flake8_argscope.model.forwarding import forwarded, meta_op_name
+from flake8_argscope.model.held import from_library_star
 from flake8_argscope.rules.repeated import NEVER
 from flake8_argscope.symbols import Builtin, LocalDef, LocalOp, Path, PlainFunc
 
@@ -323,7 +324,7 @@ class Reach:
             self._check_body(sym, where, depth, seen)
             return
         if target is None and (_method_of_value(func, frame, resolver)
-                               or _from_library_star(func, frame)):
+                               or from_library_star(func, frame)):
             return
         named = _lambda_named(func, frame)
         if named is not None:  # ``trunc_normal = lambda stddev: ...``: what its body calls
@@ -351,21 +352,6 @@ class Reach:
             if isinstance(n, ast.Call):
                 self.check_call(n, frame, f"{where}, {name}() line {n.lineno}", depth + 1,
                                 seen | {id(node)})
-
-
-def _from_library_star(func: ast.expr, frame: Frame) -> bool:
-    """A name no frame binds but star imports of library modules (``from tensorpack import
-    *``): a library function (the builder's test, model/builder.py)."""
-    if not isinstance(func, ast.Name):
-        return False
-    f: Frame | None = frame
-    while f is not None:
-        if f.binds(func.id):
-            return False
-        f = f.parent
-    stars = frame.resolver.module_frame.bindings.get("*") or []
-    return bool(stars) and all(b.path is not None and known.is_library_path(b.path)
-                               for b in stars)
 
 
 def _lambda_named(func: ast.expr, frame: Frame) -> tuple[ast.Lambda, Frame] | None:

@@ -22,7 +22,7 @@ from flake8_argscope.model.arguments import (
 from flake8_argscope.model.factories import (
     MAX_FACTORY_DEPTH, Caller, argument_for, bind_params, factory_named, substitute,
 )
-from flake8_argscope.model.held import held_context_managers
+from flake8_argscope.model.held import from_library_star, held_context_managers
 from flake8_argscope.model.kwargs import unpacked
 from flake8_argscope.model.project_cms import ProjectContextManagers
 from flake8_argscope.model.scopes import (
@@ -128,27 +128,11 @@ class ScopeBuilder:
         if isinstance(target, LocalClass):
             return is_no_op_context_manager(target.node)
         sym = self.resolver.resolve_expr(func_node, frame)
-        if sym is None and self._from_library_star(func_node, frame):
+        if sym is None and from_library_star(func_node, frame):
             return True  # `from tensorpack import *`: a library context manager
         if isinstance(sym, Path):
             return known.is_outside_project(known.normalise(sym.path))
         return False
-
-    def _from_library_star(self, node: ast.expr, frame: Frame) -> bool:
-        """A name bound nowhere but by star imports of library modules only (tensorpack's
-        examples use ``from tensorpack import *``): a library object (TowerContext,
-        freeze_variables...). The tables know every library function that enters a scope."""
-        if not isinstance(node, ast.Name):
-            return False
-        f: Frame | None = frame
-        while f is not None:
-            if f.binds(node.id):
-                return False
-            f = f.parent
-        stars = self.resolver.module_frame.bindings.get("*")
-        return bool(stars) and all(
-            b.path is not None and known.is_library_path(b.path)
-            for b in stars)  # type: ignore[union-attr]  # not None: bool(stars) is True
 
     # ------------------------------------------------------------ arg_scope(...)
     def enter_arg_scope(self, call: ast.Call, registry: str, with_node: ast.With | ast.AsyncWith,

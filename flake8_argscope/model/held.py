@@ -116,3 +116,20 @@ def instance_method(resolver: Resolver, node: ast.Attribute, frame: Frame) -> Lo
             return None
     class_frame = cls.frame.resolver.frame_for(cls.node, cls.frame)
     return LocalDef(found, class_frame)
+
+
+def from_library_star(node: ast.expr, frame: Frame) -> bool:
+    """A name bound nowhere but by star imports of library modules only (tensorpack's
+    examples use ``from tensorpack import *``): a library object (TowerContext,
+    freeze_variables...). The tables know every library function that enters a scope."""
+    from flake8_argscope.known import is_library_path
+
+    if not isinstance(node, ast.Name):
+        return False
+    f: Frame | None = frame
+    while f is not None:
+        if f.binds(node.id):
+            return False
+        f = f.parent
+    stars = frame.resolver.module_frame.bindings.get("*") or []
+    return bool(stars) and all(b.path is not None and is_library_path(b.path) for b in stars)

@@ -124,23 +124,29 @@ def _build(name, factory_scope=True):
             import factory
         finally:
             sys.path.pop(0)
-        tracer = _Received(os.path.join(root, "slimnets") + os.sep, root + os.sep)
         fn = factory.get_network_fn(name, num_classes=10, is_training=False)
         size = fn.default_image_size
         if not factory_scope:
             fn = functools.partial(factory.networks_map[name], num_classes=10,
                                    is_training=False)
-        oracle._TF["asmod"]._ARGSTACK[:] = [{}]
-        with tf.Graph().as_default():
-            images = tf.compat.v1.placeholder(tf.float32, [1, size, size, 3])
-            old = sys.gettrace()
-            sys.settrace(tracer)
-            try:
-                fn(images)
-            finally:
-                sys.settrace(old)
-        _BUILT[(name, factory_scope)] = tracer.calls
+        _BUILT[(name, factory_scope)] = _traced(root, fn, size)
     return _BUILT[(name, factory_scope)]
+
+
+def _traced(root, fn, size):
+    """The op calls ``fn`` makes from the files of ``root``'s slimnets on an image."""
+    tf, _slim = oracle._tf()
+    tracer = _Received(os.path.join(root, "slimnets") + os.sep, root + os.sep)
+    oracle._TF["asmod"]._ARGSTACK[:] = [{}]
+    with tf.Graph().as_default():
+        images = tf.compat.v1.placeholder(tf.float32, [1, size, size, 3])
+        old = sys.gettrace()
+        sys.settrace(tracer)
+        try:
+            fn(images)
+        finally:
+            sys.settrace(old)
+    return tracer.calls
 
 
 _REPORTS: dict[str, dict] = {}
@@ -432,20 +438,10 @@ def _inlined_copies():
 
 def _build_in(root, name):
     """The op calls one net makes (op, received keywords) when built from ``root``."""
-    tf, _slim = oracle._tf()
     with _factory_in(root) as factory:
-        tracer = _Received(os.path.join(root, "slimnets") + os.sep, root + os.sep)
         fn = factory.get_network_fn(name, num_classes=10, is_training=False)
-        with tf.Graph().as_default():
-            size = fn.default_image_size
-            images = tf.compat.v1.placeholder(tf.float32, [1, size, size, 3])
-            old = sys.gettrace()
-            sys.settrace(tracer)
-            try:
-                fn(images)
-            finally:
-                sys.settrace(old)
-        return [(op, received) for _f, _p, op, received, _c in tracer.calls]
+        calls = _traced(root, fn, fn.default_image_size)
+        return [(op, received) for _f, _p, op, received, _c in calls]
 
 
 @pytest.mark.parametrize("name", NETS)
