@@ -26,12 +26,12 @@ from flake8_argscope.worlds import in_world
 if TYPE_CHECKING:
     from flake8_argscope.api import Config
     from flake8_argscope.frames import Binding, ScopeNode
-    from flake8_argscope.project import Project
     from flake8_argscope.model.dispatch import KeyWorld
+    from flake8_argscope.project import Project
+    from flake8_argscope.symbols import Symbol, Target
+    from flake8_argscope.worlds import World
 
     Arguments = dict[str, tuple[ast.expr, Frame]]  # parameter -> (value, where written)
-    from flake8_argscope.worlds import World
-    from flake8_argscope.symbols import Symbol, Target
 
 _BUILTINS = frozenset(dir(builtins))
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import bisect
+import sys
+import traceback
 from collections import deque
 from typing import TYPE_CHECKING, cast
 
@@ -91,9 +93,14 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
         if not worlds:
             plain = walker.run()
             if walker.forward is not None:
-                keyed = key_worlds(walker.resolver)
-                if keyed:
-                    walker = _in_key_worlds(walker, keyed, plain, filename, source)
+                try:
+                    keyed = key_worlds(walker.resolver)
+                    if keyed:
+                        walker = _in_key_worlds(walker, keyed, list(plain), filename, source,
+                                                plain)
+                except Exception:  # a bug there loses the keys' findings, not the file's
+                    if config.debug:
+                        traceback.print_exc(file=sys.stderr)
             return plain
         # a finding holds in every world when each has one of that code at that node (its
         # message may name the world's library); the k-th of them pairs with the k-th. So
@@ -123,10 +130,12 @@ def analyse(tree: ast.Module, config: Config, filename: str | None = None,
 
 
 def _in_key_worlds(walker: Walker, worlds: list[KeyWorld], found: list[tuple[int, int, str]],
-                   filename: str | None, source: str | None) -> Walker:
-    """Add to ``found`` the runtime errors (FORWARD_CODES) that happen for one key of a
-    dispatch dict (model/dispatch.py): each key world walks the module body and the bodies
-    reading the key, sharing one forward budget; returns the last walker, to release."""
+                   filename: str | None, source: str | None,
+                   into: list[tuple[int, int, str]]) -> Walker:
+    """Add to ``into`` (once all worlds are walked) the runtime errors (FORWARD_CODES) that
+    happen for one key of a dispatch dict (model/dispatch.py), beyond those of ``found``:
+    each key world walks the module body and the bodies reading the key, sharing one
+    forward budget; returns the last walker, to release."""
     tree, config = walker.tree, walker.config
     seen = set(found)
     keys: dict[tuple[int, int, str], list[KeyWorld]] = {}  # finding -> the worlds it has
@@ -148,7 +157,7 @@ def _in_key_worlds(walker: Walker, worlds: list[KeyWorld], found: list[tuple[int
         # which key: ``ASC401 with name='vgg_16' via vgg_16() ...``
         shown = f"{have[0].variable}={' or '.join(repr(w.key) for w in have)}"
         rest = msg[6:] if msg[6:11] == " via " else ":" + msg[6:]
-        found.append((line, col, f"{msg[:6]} with {shown}{rest}"))
+        into.append((line, col, f"{msg[:6]} with {shown}{rest}"))
     return walker
 
 

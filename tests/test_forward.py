@@ -45,3 +45,30 @@ def test_a_failing_forward_analysis_keeps_the_lexical_findings(monkeypatch):
 
     monkeypatch.setattr(forward.Forward, "at_call", broken)
     assert _codes() == [(11, "ASC401", False)]
+
+
+DISPATCH = SOURCE + '''
+
+nets = {'a': block}
+
+
+def get(name, images):
+    func = nets[name]
+    with slim.arg_scope([slim.conv2d], stride=1):
+        slim.conv2d(images, 8, [3, 3], 2)
+        return func(images)
+'''
+
+
+def test_a_failing_key_world_walk_keeps_the_files_findings(monkeypatch):
+    """A bug in the walks of a dispatch's keys loses only what they would add."""
+    from flake8_argscope import walk
+
+    found = _codes(DISPATCH)
+    assert (21, "ASC401", True) in found and (20, "ASC401", False) in found
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the key worlds")
+
+    monkeypatch.setattr(walk, "_in_key_worlds", broken)
+    assert _codes(DISPATCH) == [f for f in found if f != (21, "ASC401", True)]
