@@ -52,6 +52,11 @@ class Refused(Exception):
     """Why the absorb is not safe."""
 
 
+class LacksKeyword(Refused):
+    """A listed op's call in a project function would receive a keyword it did not, or
+    lose one (inline across calls may write it in there: cli/across.py)."""
+
+
 def plan_absorb(finding: Finding, order: int, node: ast.Call, ctx: FileContext, lint: Lint,
                 unsafe: bool) -> Plan:
     from flake8_argscope.cli.plans import Plan
@@ -309,8 +314,7 @@ class Reach:
                               "whether it passes every keyword the scope would supply is "
                               "not known")
             if not set(self.kws) <= passed:
-                raise Refused(f"{where}: a call of {self.label} that does not pass every "
-                              "keyword the scope would supply")
+                self.lacking(call, frame, where, depth)
             if not isinstance(target, LocalOp):
                 return
         if isinstance(target, (Op, Partial, Unscoped, Api, Builtin)):
@@ -339,6 +343,12 @@ class Reach:
         name = getattr(func, "attr", getattr(func, "id", "?"))
         raise Refused(f"{where}: {name}() is a call the model cannot resolve: it may run "
                       f"{self.label} under the scope")
+
+    def lacking(self, call: ast.Call, frame: Frame, where: str, depth: int) -> None:
+        """``call`` of a listed op does not pass every keyword of the scope."""
+        raise (Refused if depth == 0 else LacksKeyword)(
+            f"{where}: a call of {self.label} that does not pass every keyword the scope "
+            "would supply")
 
     def _check_body(self, sym: LocalDef, where: str, depth: int,
                     seen: frozenset[int]) -> None:

@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import ast
 import copy
+import os
 import tokenize
 from typing import TYPE_CHECKING, Any
 
-from flake8_argscope.cli.absorb import Reach, Refused
+from flake8_argscope.cli.absorb import LacksKeyword, Reach, Refused
 from flake8_argscope.cli.edits import CallItems, Edit, Text
 from flake8_argscope.cli.explain import explain_source
 from flake8_argscope.known import TENSORPACK, Api, Op
@@ -38,6 +39,7 @@ from flake8_argscope.symbols import LocalOp
 
 if TYPE_CHECKING:
     from flake8_argscope.api import Config
+    from flake8_argscope.cli.across import Across
     from flake8_argscope.frames import Frame
 
 _INCOMPLETE_OK = frozenset({"callers", "call-starargs"})
@@ -52,23 +54,43 @@ class InlineOutcome:
         self.refused: list[tuple[int, str]] = []  # (the with's line in the source, why)
 
 
-def inline_text(source: str, path: str, config: Config) -> InlineOutcome:
-    """Every arg_scope ``with`` of ``source`` inlined that can be. Raises SyntaxError."""
+def inline_text(source: str, path: str, config: Config, across: Across | None = None,
+                real: str | None = None) -> InlineOutcome:
+    """Every arg_scope ``with`` of ``source`` inlined that can be; with ``across`` (the file
+    is ``real`` in it), also those whose keywords reach op calls in project functions
+    (cli/across.py). Raises SyntaxError."""
     out = InlineOutcome(source)
     tree = ast.parse(source, filename=path)
-    withs = sorted(((w.lineno, w.col_offset) for w in ast.walk(tree)
-                    if isinstance(w, (ast.With, ast.AsyncWith))), reverse=True)
+    lines = [w.lineno for w in _withs(tree)]
     current = source
-    for line, col in withs:  # bottom up: what is above a with never moves
+    # bottom up: the withs before the one at hand stay the same withs, in the same order
+    # (an edit across calls may move them: they are found by their rank)
+    for rank in range(len(lines) - 1, -1, -1):
+        line = lines[rank]
         tree = ast.parse(current, filename=path)
-        node = next(w for w in ast.walk(tree) if isinstance(w, (ast.With, ast.AsyncWith))
-                    and (w.lineno, w.col_offset) == (line, col))
+        node = _withs(tree)[rank]
         try:
             attempt = _Inline(current, tree, node, path, config)
             if not attempt.items:
                 continue
             current, what = attempt.run()
             out.inlined.append((line, what))
+        except LacksKeyword as why:
+            if across is None or real is None:
+                out.refused.append((line, str(why)))
+                continue
+            try:
+                across.set_text(real, current)
+                attempt = _Inline(current, tree, node, across.scratch(real), config, across)
+                current, what = attempt.run()
+                out.inlined.append((line, what))
+            except Refused as why:
+                out.refused.append((line, str(why)))
+            except (ValueError, RecursionError) as exc:
+                out.refused.append((line, f"cannot edit: {exc}"))
+            except Exception as exc:  # a bug: this scope is left as it is, and says so
+                out.refused.append((line, f"inline across calls failed: "
+                                          f"{type(exc).__name__}: {exc}"))
         except Refused as why:
             out.refused.append((line, str(why)))
         except (ValueError, RecursionError) as exc:  # CallItems & co. on unusual text
@@ -79,12 +101,18 @@ def inline_text(source: str, path: str, config: Config) -> InlineOutcome:
     return out
 
 
+def _withs(tree: ast.Module) -> list[ast.With | ast.AsyncWith]:
+    return sorted((w for w in ast.walk(tree) if isinstance(w, (ast.With, ast.AsyncWith))),
+                  key=lambda w: (w.lineno, w.col_offset))
+
+
 class _Inline:
     def __init__(self, source: str, tree: ast.Module, node: ast.With | ast.AsyncWith,
-                 path: str, config: Config) -> None:
+                 path: str, config: Config, across: Across | None = None) -> None:
         from flake8_argscope.walk import Walker
 
         self.source, self.tree, self.node, self.path = source, tree, node, path
+        self.across = across
         quiet = copy.copy(config)
         quiet.enabled = frozenset()
         self.config = config
@@ -162,13 +190,46 @@ class _Inline:
             call = next(c for c in calls.values() if id(c) == call_id)
             edits.append(_add_keywords(text, call, pairs, dedent))
         edited = len(edits)
-        self._check_rest(node, ours, keys, kws)
+        reach = self._check_rest(node, ours, keys, kws)
+        recorded = getattr(reach, "recorded", None)
+        remote = self.across.plan(self, recorded) if self.across and recorded else {}
+        others, written = self._remote_edits(remote, text, edits)
         edits.extend(removal)
         new = text.apply(edits)
-        self._verify(reports, new)
-        what = (f"inlined {', '.join(sorted(kws))} into {edited} call(s)" if edited
+        if remote and self.across:
+            here = os.path.abspath(self.path)
+            body = range(node.body[0].lineno, (node.end_lineno or node.lineno) + 1)
+            self.across.verify({here: new, **others}, written, (here, body))
+        else:
+            self._verify(reports, new)
+        into = [f"{edited} call(s)"] if edited else []
+        if remote:
+            functions = sorted({f"{name}()" for calls in remote.values()
+                                for _c, _p, name in calls})
+            into.append(f"{sum(len(c) for c in remote.values())} call(s) in "
+                        f"{', '.join(functions)} (each gets the same values in every context)")
+        what = (f"inlined {', '.join(sorted(kws))} into {' and '.join(into)}" if into
                 else "removed a scope that supplied no call in its body")
         return new, what
+
+    def _remote_edits(self, remote: dict[str, list[Any]], text: Text, edits: list[Edit]
+                      ) -> tuple[dict[str, str], dict[str, dict[Any, dict[str, str]]]]:
+        """The edits of op calls in project functions: into ``edits`` (this file), or the
+        other files' new texts; and what each call gets written, by its position."""
+        here = os.path.abspath(self.path)
+        others: dict[str, str] = {}
+        written: dict[str, dict[Any, dict[str, str]]] = {}
+        for path, found in remote.items():
+            for call, pairs, _name in found:
+                written.setdefault(path, {})[(call.lineno, call.col_offset + 1)] = pairs
+            if path == here:
+                edits.extend(_add_keywords(text, call, pairs, 0) for call, pairs, _n in found)
+                continue
+            assert self.across is not None
+            theirs = Text(self.across.text(self.across.original(path)))
+            others[path] = theirs.apply(_add_keywords(theirs, call, pairs, 0)
+                                        for call, pairs, _n in found)
+        return others, written
 
     def _listed(self) -> tuple[frozenset[str], set[str]]:
         """The keys of the ops the scope items list, and the keywords they set."""
@@ -238,9 +299,12 @@ class _Inline:
         return value
 
     def _check_rest(self, node: ast.With | ast.AsyncWith, ours: set[int],
-                    keys: frozenset[str], kws: set[str]) -> None:
-        """What runs in the body and is not edited must lose no keyword."""
-        reach = Reach(keys, kws, "an op the scope lists")
+                    keys: frozenset[str], kws: set[str]) -> Reach:
+        """What runs in the body and is not edited must lose no keyword (across calls: the
+        op calls in project functions that would are recorded)."""
+        from flake8_argscope.cli.across import Recording
+
+        reach = (Recording if self.across else Reach)(keys, kws, "an op the scope lists")
         for stmt in node.body:
             for n in ast.walk(stmt):
                 if isinstance(n, _SCOPES):
@@ -259,6 +323,7 @@ class _Inline:
                         self.resolver.target_of(n.func, self.frame), LocalOp)):
                     # (a project op's body runs under the scope too)
                     reach.check_call(n, self.frame, f"line {n.lineno}", 0, frozenset())
+        return reach
 
     def _reads_scope(self, call: ast.Call) -> bool:
         """``current_arg_scope()``, or a call of a scope factory (a scope dict)."""
@@ -359,19 +424,22 @@ class _Inline:
 
 def _received(reports: list[dict[str, Any]]) -> list[tuple[str, Any, dict[str, Any]]]:
     """Each call's op and the keywords it receives (names, values as syntax)."""
-    out = []
-    for r in reports:
-        values = {}
-        for name, info in r["keywords"].items():
-            value = info["value"]
-            if value is not None:
-                try:
-                    value = ast.dump(ast.parse(f"(\n{value}\n)", mode="eval").body)
-                except SyntaxError:
-                    pass
-            values[name] = (value, info["from"] == "meta-op" or info["from"] == "partial")
-        out.append((r["resolved"], r["via"], values))
-    return out
+    return [(r["resolved"], r["via"], _values(r["keywords"])) for r in reports]
+
+
+def _values(keywords: dict[str, Any]) -> dict[str, tuple[str | None, bool]]:
+    """Received keywords: name -> (value as syntax, set by a partial or a meta-op)."""
+    return {name: (_syntax(info["value"]), info["from"] in ("meta-op", "partial"))
+            for name, info in keywords.items()}
+
+
+def _syntax(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return ast.dump(ast.parse(f"(\n{value}\n)", mode="eval").body)
+    except SyntaxError:
+        return value
 
 
 WIDTH = 99  # beyond this, or in a call over several lines: one keyword per line
@@ -397,58 +465,125 @@ def _add_keywords(text: Text, call: ast.Call, pairs: dict[str, str], dedent: int
     return Edit(end, end, "".join(f",{newline}{' ' * column}{a}" for a in added))
 
 
+class ProjectOutcome:
+    """An inline run over files: each file's outcome (or the error that stopped it), and
+    every file whose text changed (given or not: edits across calls), old and new text."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[tuple[str, InlineOutcome | Exception]] = []
+        self.changed: dict[str, tuple[str, str]] = {}  # absolute path -> (old, new)
+
+
+def inline_project(paths: list[str], config: Config) -> ProjectOutcome:
+    """Every file of ``paths`` inlined, bottom up, one after the other; edits across calls
+    may change other files of the project (cli/across.py). Nothing is written."""
+    from flake8_argscope.cli.across import Across
+
+    result = ProjectOutcome()
+    across = Across(paths, config)
+    try:
+        for path in paths:
+            try:
+                source = across.text(path)
+                out = inline_text(source, os.path.normpath(path), config, across, path)
+            except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+                result.outcomes.append((path, exc))
+                continue
+            result.outcomes.append((path, out))
+            across.set_text(path, out.source)
+    finally:
+        across.close()
+    for path in across.changed():
+        result.changed[path] = (across.originals[path], across.texts[path])
+    return result
+
+
 def run_inline(args: Any, config: Config) -> int:
-    """The command: each file inlined (or its diff), each scope's outcome, a summary."""
+    """The command: each file's scopes inlined or not (with the reason), a summary; the
+    changed files written, or their diff (``-``: the text on stdout, as fix does)."""
     import collections
-    import difflib
-    import os
     import sys
 
-    from flake8_argscope.cli import read_source
     from flake8_argscope.cli.fix import expand
 
+    paths = expand(args.paths)
+    report = sys.stderr if args.diff else sys.stdout
+    if "-" in paths:
+        outcomes: list[Any] = []
+        for path in paths:
+            if path == "-":
+                try:
+                    source = _stdin()
+                    outcomes.append((path, source, inline_text(source, "stdin", config)))
+                except (OSError, UnicodeDecodeError, SyntaxError) as exc:
+                    outcomes.append((path, "", exc))
+        project = inline_project([p for p in paths if p != "-"], config)
+    else:
+        outcomes = []
+        project = inline_project(paths, config)
+    outcomes += [(path, None, out) for path, out in project.outcomes]
     inlined = 0
     reasons: collections.Counter[str] = collections.Counter()
-    changed_any = False
     status = 0
-    for path in expand(args.paths):
-        shown = os.path.normpath(path)
-        try:
-            source = read_source(path)
-            out = inline_text(source, shown, config)
-        except (OSError, UnicodeDecodeError) as exc:
-            sys.stderr.write(f"flake8-argscope: {path}: {exc}\n")
+    for path, source, out in outcomes:
+        shown = "stdin" if path == "-" else os.path.normpath(path)
+        if isinstance(out, SyntaxError):
+            sys.stderr.write(f"flake8-argscope: {shown}:{out.lineno}: syntax error: "
+                             f"{out.msg}; nothing inlined\n")
+            if path == "-" and not args.diff:
+                sys.stdout.write(source)
             status = 2
             continue
-        except SyntaxError as exc:
-            sys.stderr.write(f"flake8-argscope: {shown}:{exc.lineno}: syntax error: "
-                             f"{exc.msg}; nothing inlined\n")
+        if isinstance(out, Exception):
+            sys.stderr.write(f"flake8-argscope: {path}: {out}\n")
             status = 2
             continue
-        report = sys.stderr if args.diff else sys.stdout
+        stream = sys.stderr if path == "-" else report
         for line, what in out.inlined:
-            report.write(f"{shown}:{line}: inlined: {what}\n")
+            stream.write(f"{shown}:{line}: inlined: {what}\n")
         for line, why in out.refused:
-            report.write(f"{shown}:{line}: not inlined: {why}\n")
+            stream.write(f"{shown}:{line}: not inlined: {why}\n")
             reasons[_reason_kind(why)] += 1
         inlined += len(out.inlined)
-        if out.source != source:
-            changed_any = True
+        if path == "-":
             if args.diff:
-                sys.stdout.writelines(difflib.unified_diff(
-                    source.splitlines(keepends=True), out.source.splitlines(keepends=True),
-                    f"a/{shown}", f"b/{shown}"))
+                _save("-", shown, source, out.source, True)
             else:
-                with open(path, "w", encoding="utf-8", newline="") as f:
-                    f.write(out.source)
+                sys.stdout.write(out.source)
+    shown_of = {os.path.abspath(p): os.path.normpath(p) for p in paths if p != "-"}
+    for path, (old, new) in project.changed.items():
+        _save(path, shown_of.get(path, os.path.relpath(path)), old, new, args.diff)
     refused = sum(reasons.values())
     summary = f"scopes inlined: {inlined}; refused: {refused}"
     if reasons:
         summary += " (" + ", ".join(f"{n} {kind}" for kind, n in reasons.most_common()) + ")"
-    (sys.stderr if args.diff else sys.stdout).write(summary + "\n")
+    report.write(summary + "\n")
     if status:
         return status
-    return 1 if args.diff and changed_any else 0
+    changed = bool(project.changed) or any(
+        path == "-" and not isinstance(out, Exception) and out.source != source
+        for path, source, out in outcomes)
+    return 1 if args.diff and changed else 0
+
+
+def _stdin() -> str:
+    from flake8_argscope.cli import read_source
+
+    return read_source("-")
+
+
+def _save(path: str, shown: str, old: str, new: str, diff: bool) -> None:
+    """The file written, or its unified diff on stdout."""
+    import difflib
+    import sys
+
+    if diff:
+        sys.stdout.writelines(difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True),
+            f"a/{shown}", f"b/{shown}"))
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(new)
 
 
 def _reason_kind(why: str) -> str:
