@@ -231,7 +231,9 @@ class Across:
             pairs = self._brought(ours, here, node.lineno, where)
             if not pairs:
                 continue  # a scope of the callee's own supplies them
-            self._every_context(contexts, pairs, where)
+            spans = [(index.path_of(sym.frame.resolver) or here, sym.node.lineno,
+                      sym.node.end_lineno or sym.node.lineno) for sym in syms]
+            self._every_context(contexts, pairs, where, spans)
             allowed = {(s["path"], s["line"]) for c in contexts for s in c["chain"]}
             for sym in syms:
                 at = index.path_of(sym.frame.resolver) or here
@@ -261,12 +263,18 @@ class Across:
         return pairs
 
     @staticmethod
-    def _every_context(contexts: list[dict[str, Any]], pairs: dict[str, str],
-                       where: str) -> None:
-        """Written in, a keyword holds in every context: each must already give it."""
+    def _every_context(contexts: list[dict[str, Any]], pairs: dict[str, str], where: str,
+                       spans: list[tuple[str, int, int]]) -> None:
+        """Written in, a keyword holds in every context: each must already give it. But a
+        context that starts in one of the functions between the scope and the call (a with
+        of their own: ``spans``) is a part of the contexts of their callers, who are all
+        known (``_only_called``): those hold what that call really receives."""
         from flake8_argscope.cli.inline import _syntax
 
         for c in contexts:
+            root = c["chain"][0] if c["chain"] else None
+            if root and any(root["path"] == p and a <= root["line"] <= b for p, a, b in spans):
+                continue
             bad = [i for i in c["incomplete"] if i["reason"] not in _INCOMPLETE_OK]
             chain = " -> ".join(f"{os.path.basename(s['path'])}:{s['line']}"
                                 for s in c["chain"])
@@ -371,24 +379,27 @@ class Across:
 
 def _same_call(b: Any, a: Any, grown: dict[str, str] | None, body: tuple[str, range]) -> bool:
     """One call's picture before (``b``) and after (``a``): the same op; its own keywords
-    the same, grown by exactly what was written in (``grown``); the same contexts, but
-    those that started in the removed scope's body, which are no more (no scope is in force
-    there now) and must be what the call now receives by itself."""
+    and those of each context the same, grown by exactly what was written in (``grown``);
+    the same contexts, but those that started in the removed scope's body, which are no
+    more (no scope is in force there now) and must be what the call now receives by itself
+    or in one of its contexts."""
     from flake8_argscope.cli.inline import _syntax
 
     if b[1:3] != a[1:3]:
         return False
-    expected = b[3] if grown is None else {
-        **b[3], **{k: (_syntax(v), False) for k, v in grown.items()}}
-    if a[3] != expected:
+    added = {k: (_syntax(v), False) for k, v in (grown or {}).items()}
+    if a[3] != {**b[3], **added}:
         return False
-    left = list(b[4])
+    left = [(root, {**values, **added}) for root, values in b[4]]
     for _root, values in a[4]:
         match = next((i for i, (_r, v) in enumerate(left) if v == values), None)
         if match is None:
             return False
         del left[match]
-    return all(root[0] == body[0] and root[1] in body[1] and values == a[3]
+    # (what such a context held now holds in a context that starts further down the
+    # chain, at a with of a callee, or in none)
+    now = [a[3]] + [values for _root, values in a[4]]
+    return all(root[0] == body[0] and root[1] in body[1] and values in now
                for root, values in left)
 
 

@@ -603,4 +603,10 @@ _KINDS = (
     (r"does not pass every keyword", "a project function's op call would lose a keyword"),
     (r"is bound again before the call", "a value's name is bound again"),
     (r"the model's picture is incomplete", "the model's picture is incomplete"),
+    # across calls (cli/across.py)
+    (r"the context \S+ gives", "a context of a project function's op call gives another value"),
+    (r"is also called at", "a project function is also called where the scope is not in force"),
+    (r"is used at \S+ other than", "a project function is used other than in a call"),
+    (r"does not mean the same there", "a value's names mean something else in the callee"),
+    (r"picture of the context .* is incomplete", "the picture of a context is incomplete"),
 )

@@ -288,16 +288,18 @@ _INLINED: dict[str, tuple[int, int]] = {}
 def test_inline_keeps_what_calls_receive(cf, tmp_path):
     """inline: every op call of every case receives the same keyword names and values
     before and after; refusals carry reasons; a second run changes nothing."""
-    from flake8_argscope.cli.inline import inline_text
+    from flake8_argscope.cli.inline import inline_project
 
-    out = inline_text(cf.src, str(cf.path), Config())
+    path = tmp_path / cf.path.name
+    path.write_text(cf.src, encoding="utf-8")
+    result = inline_project([str(path)], Config())
+    [(_p, out)] = result.outcomes
     _INLINED[cf.path.stem] = (len(out.inlined), len(out.refused))
     assert all(why for _line, why in out.refused)
     if out.source == cf.src:
         pytest.skip("nothing inlined in this file")
-    path = tmp_path / cf.path.name
     path.write_text(out.source, encoding="utf-8")
-    assert inline_text(out.source, str(path), Config()).source == out.source
+    assert inline_project([str(path)], Config()).changed == {}, "a second run changed it"
     problems = _compare_runs(cf, path, out.source, "argscope_cli_inline")
     assert not problems, "\n".join(problems)
 

@@ -415,23 +415,22 @@ def _inlined_copies():
         import shutil
         import tempfile
 
-        from flake8_argscope.cli.inline import inline_text
+        from flake8_argscope.cli.inline import inline_project
 
         root = tempfile.mkdtemp(prefix="inlined-")
         shutil.copytree(_copies(), root, dirs_exist_ok=True)
+        paths = sorted(os.path.join(dirpath, name) for dirpath, _dirs, files in os.walk(root)
+                       for name in files if name.endswith(".py"))
+        result = inline_project(paths, Config())  # (across calls: other files may change)
         inlined, refused = [], []
-        for dirpath, _dirs, files in os.walk(root):
-            for name in sorted(files):
-                if not name.endswith(".py"):
-                    continue
-                path = os.path.join(dirpath, name)
-                source = open(path, encoding="utf-8").read()
-                out = inline_text(source, path, Config())
-                assert inline_text(out.source, path, Config()).source == out.source, path
-                inlined += [(name, line) for line, _what in out.inlined]
-                refused += [(name, line, why) for line, why in out.refused]
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(out.source)
+        for path, out in result.outcomes:
+            name = os.path.basename(path)
+            inlined += [(name, line) for line, _what in out.inlined]
+            refused += [(name, line, why) for line, why in out.refused]
+        for path, (_old, new) in result.changed.items():
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(new)
+        assert inline_project(paths, Config()).changed == {}, "a second run changed files"
         _INLINED_NETS.update(root=root, inlined=inlined, refused=refused)
     return _INLINED_NETS["root"]
 
