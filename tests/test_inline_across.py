@@ -224,6 +224,38 @@ def test_a_module_constant_means_the_same_in_its_own_module_only(tmp_path):
     assert "blocks.py" not in " ".join(result.changed)
 
 
+def test_the_same_text_from_another_module_is_not_the_same_value(tmp_path):
+    """Both scopes write ``padding=PAD``: each module's own PAD."""
+    root = _package(tmp_path, {
+        "blocks.py": '''\
+            PAD = 'SAME'
+
+
+            def block(x):
+                return slim.conv2d(x, 8, 3)
+
+
+            def net(x):
+                with slim.arg_scope([slim.conv2d], padding=PAD):
+                    return block(x)
+            ''',
+        "model.py": '''\
+            from pkg.blocks import block
+
+            PAD = 'VALID'
+
+
+            def model(x):
+                with slim.arg_scope([slim.conv2d], padding=PAD):
+                    return block(x)
+            '''})
+    result, outcomes = _run(root, "blocks.py", "model.py")
+    assert result.changed == {}
+    why = [w for out in outcomes.values() for _l, w in out.refused]
+    assert any("the context model.py:12: padding=PAD: PAD does not mean the same there" in w
+               for w in why), why
+
+
 def test_the_command_writes_every_changed_file(tmp_path):
     root = _package(tmp_path, {
         "blocks.py": '''\

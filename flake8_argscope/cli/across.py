@@ -26,6 +26,7 @@ and no file gaining a finding but ASC101.
 from __future__ import annotations
 
 import ast
+import copy
 import os
 import shutil
 import tempfile
@@ -93,6 +94,7 @@ class Across:
         self._root: str | None = None
         self._base = ""
         self._index: Index | None = None
+        self._frames: dict[tuple[str, int], Frame] = {}  # (path, line) of a with -> frame
         self._picture: dict[str, list[Any]] | None = None
 
     # ------------------------------------------------------------ texts
@@ -113,6 +115,7 @@ class Across:
         if self._root is not None:
             self._write(path, text)
             self._index = self._picture = None
+            self._frames = {}
 
     def changed(self) -> list[str]:
         return [p for p, t in self.texts.items() if t != self.originals[p]]
@@ -233,7 +236,7 @@ class Across:
                 continue  # a scope of the callee's own supplies them
             spans = [(index.path_of(sym.frame.resolver) or here, sym.node.lineno,
                       sym.node.end_lineno or sym.node.lineno) for sym in syms]
-            self._every_context(contexts, pairs, where, spans)
+            self._every_context(contexts, pairs, where, spans, (here, node.lineno), frame)
             allowed = {(s["path"], s["line"]) for c in contexts for s in c["chain"]}
             for sym in syms:
                 at = index.path_of(sym.frame.resolver) or here
@@ -262,13 +265,14 @@ class Across:
                     raise Refused(f"{where}: {kw} differs between the contexts")
         return pairs
 
-    @staticmethod
-    def _every_context(contexts: list[dict[str, Any]], pairs: dict[str, str], where: str,
-                       spans: list[tuple[str, int, int]]) -> None:
-        """Written in, a keyword holds in every context: each must already give it. But a
-        context that starts in one of the functions between the scope and the call (a with
-        of their own: ``spans``) is a part of the contexts of their callers, who are all
-        known (``_only_called``): those hold what that call really receives."""
+    def _every_context(self, contexts: list[dict[str, Any]], pairs: dict[str, str],
+                       where: str, spans: list[tuple[str, int, int]],
+                       ours: tuple[str, int], frame: Frame) -> None:
+        """Written in, a keyword holds in every context: each must already give it, the
+        same value (another with's: the same text, whose names mean there what they mean
+        at the call). But a context that starts in one of the functions between the scope
+        and the call (a with of their own: ``spans``) is a part of the contexts of their
+        callers, who are all known (``_only_called``): those hold what the call receives."""
         from flake8_argscope.cli.inline import _syntax
 
         for c in contexts:
@@ -287,6 +291,30 @@ class Across:
                     shown = "nothing" if got is None else got["value"]
                     raise Refused(f"{where}: the context {chain} gives {kw} {shown}, not "
                                   f"{value}")
+                if (got.get("scope_path"), got.get("scope_line")) != ours:
+                    self._means_the_same(kw, got, frame, f"{where}: the context {chain}")
+
+    def _means_the_same(self, kw: str, got: dict[str, Any], frame: Frame, where: str) -> None:
+        """The same text from another with: its names must mean the same there."""
+        if got.get("from") != "scope" or got.get("factory_line") is not None:
+            raise Refused(f"{where} gives {kw} from elsewhere (a scope function, a call)")
+        key = (got["scope_path"], got["scope_line"])
+        other = self._frames.get(key)
+        if other is None:
+            from flake8_argscope.cli.inline import frame_of
+            from flake8_argscope.walk import Walker
+
+            text = self._read(self.original(key[0]))
+            tree = ast.parse(text)
+            node = next((n for n in ast.walk(tree) if isinstance(n, (ast.With, ast.AsyncWith))
+                         and n.lineno == key[1]), None)
+            if node is None:
+                raise Refused(f"{where}: the with on line {key[1]} was not found")
+            quiet = copy.copy(self.config)
+            quiet.enabled = frozenset()
+            walker = Walker(tree, quiet, key[0], text)
+            other = self._frames[key] = frame_of(walker.resolver, tree, node)
+        _expressible(kw, got["value"], other, frame, where)
 
     def _only_called(self, sym: LocalDef, at: str, allowed: set[tuple[str, int]],
                      where: str) -> None:
@@ -304,7 +332,7 @@ class Across:
                 raise Refused(f"{where}: {os.path.basename(scratch)} does not parse") from None
             if scratch != at and _defines(tree, name):
                 continue  # a function of its own of that name
-            library = _library_names(tree)
+            library = _library_names(tree, self._tops())
             funcs = {id(n.func): n for n in ast.walk(tree) if isinstance(n, ast.Call)}
             for n in ast.walk(tree):
                 if isinstance(n, ast.Name) and n.id == name:
@@ -327,6 +355,14 @@ class Across:
                 if (scratch, called.lineno) not in allowed:
                     raise Refused(f"{where}: {name}() is also called at {shown}, where this "
                                   "scope is not in force")
+
+    def _tops(self) -> frozenset[str]:
+        """The top-level names the project's modules are imported by (its outermost
+        packages, its lone modules)."""
+        from flake8_argscope.cli.contexts import _top_package
+
+        return frozenset(os.path.splitext(os.path.basename(_top_package(f) or f))[0]
+                         for f in self.files)
 
     # ------------------------------------------------------------ proof
     def verify(self, texts: dict[str, str], written: dict[str, Written],
@@ -440,15 +476,16 @@ def _defines(tree: ast.Module, name: str) -> bool:
                and n.name == name for n in ast.walk(tree))
 
 
-def _library_names(tree: ast.Module) -> set[str]:
-    """Names the module binds to library modules by import (``tf``, ``slim``)."""
+def _library_names(tree: ast.Module, project: frozenset[str]) -> set[str]:
+    """Names the module binds by import to modules not of the project (``tf``, ``np``):
+    ``np.squeeze`` is not the project's ``squeeze``."""
     out = set()
     for n in ast.walk(tree):
         if isinstance(n, ast.Import):
             for alias in n.names:
-                if known.is_library_path(alias.name.split(".")[0]):
+                if alias.name.split(".")[0] not in project:
                     out.add(alias.asname or alias.name.split(".")[0])
         elif isinstance(n, ast.ImportFrom) and n.module and not n.level:
-            if known.is_library_path(n.module.split(".")[0]):
+            if n.module.split(".")[0] not in project:
                 out.update(alias.asname or alias.name for alias in n.names)
     return out

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from flake8_argscope.api import Config
     from flake8_argscope.cli.across import Across
     from flake8_argscope.frames import Frame
+    from flake8_argscope.resolve import Resolver
 
 _INCOMPLETE_OK = frozenset({"callers", "call-starargs"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -106,6 +107,26 @@ def _withs(tree: ast.Module) -> list[ast.With | ast.AsyncWith]:
                   key=lambda w: (w.lineno, w.col_offset))
 
 
+def frame_of(resolver: Resolver, tree: ast.Module, node: ast.AST) -> Frame:
+    """The frame of the function (or module) holding ``node``."""
+    chain: list[ast.AST] = []
+
+    def find(n: ast.AST, path: list[ast.AST]) -> bool:
+        for child in ast.iter_child_nodes(n):
+            if child is node:
+                chain.extend(path)
+                return True
+            if find(child, path + [child] if isinstance(child, _SCOPES) else path):
+                return True
+        return False
+
+    find(tree, [])
+    frame = resolver.module_frame
+    for scope in chain:
+        frame = resolver.frame_for(scope, frame)  # type: ignore[arg-type]
+    return frame
+
+
 class _Inline:
     def __init__(self, source: str, tree: ast.Module, node: ast.With | ast.AsyncWith,
                  path: str, config: Config, across: Across | None = None) -> None:
@@ -118,27 +139,8 @@ class _Inline:
         self.config = config
         self.walker = Walker(tree, quiet, path, source)
         self.resolver = self.walker.resolver
-        self.frame = self._frame_of(node)
+        self.frame = frame_of(self.resolver, tree, node)
         self.items = [item for item in node.items if self._enters_scope(item)]
-
-    def _frame_of(self, node: ast.AST) -> Frame:
-        """The frame of the function (or module) holding ``node``."""
-        chain: list[ast.AST] = []
-
-        def find(n: ast.AST, path: list[ast.AST]) -> bool:
-            for child in ast.iter_child_nodes(n):
-                if child is node:
-                    chain.extend(path)
-                    return True
-                if find(child, path + [child] if isinstance(child, _SCOPES) else path):
-                    return True
-            return False
-
-        find(self.tree, [])
-        frame = self.resolver.module_frame
-        for scope in chain:
-            frame = self.resolver.frame_for(scope, frame)  # type: ignore[arg-type]
-        return frame
 
     def _enters_scope(self, item: ast.withitem) -> bool:
         expr = item.context_expr
