@@ -39,7 +39,7 @@ from flake8_argscope.symbols import LocalOp
 
 if TYPE_CHECKING:
     from flake8_argscope.api import Config
-    from flake8_argscope.cli.across import Across
+    from flake8_argscope.cli.workspace import Workspace
     from flake8_argscope.frames import Frame
     from flake8_argscope.resolve import Resolver
 
@@ -55,7 +55,7 @@ class InlineOutcome:
         self.refused: list[tuple[int, str]] = []  # (the with's line in the source, why)
 
 
-def inline_text(source: str, path: str, config: Config, across: Across | None = None,
+def inline_text(source: str, path: str, config: Config, across: Workspace | None = None,
                 real: str | None = None) -> InlineOutcome:
     """Every arg_scope ``with`` of ``source`` inlined that can be; with ``across`` (the file
     is ``real`` in it), also those whose keywords reach op calls in project functions
@@ -129,7 +129,7 @@ def frame_of(resolver: Resolver, tree: ast.Module, node: ast.AST) -> Frame:
 
 class _Inline:
     def __init__(self, source: str, tree: ast.Module, node: ast.With | ast.AsyncWith,
-                 path: str, config: Config, across: Across | None = None) -> None:
+                 path: str, config: Config, across: Workspace | None = None) -> None:
         from flake8_argscope.walk import Walker
 
         self.source, self.tree, self.node, self.path = source, tree, node, path
@@ -151,6 +151,8 @@ class _Inline:
 
     # ------------------------------------------------------------ deciding
     def run(self) -> tuple[str, str]:
+        from flake8_argscope.cli.across import Planner
+
         keys, kws = self._listed()
         reports = explain_source(self.source, self.path, self.config)
         node = self.node
@@ -194,7 +196,7 @@ class _Inline:
         edited = len(edits)
         reach = self._check_rest(node, ours, keys, kws)
         recorded = getattr(reach, "recorded", None)
-        remote = self.across.plan(self, recorded) if self.across and recorded else {}
+        remote = Planner(self.across).plan(self, recorded) if self.across and recorded else {}
         others, written = self._remote_edits(remote, text, edits)
         edits.extend(removal)
         new = text.apply(edits)
@@ -479,10 +481,10 @@ class ProjectOutcome:
 def inline_project(paths: list[str], config: Config) -> ProjectOutcome:
     """Every file of ``paths`` inlined, bottom up, one after the other; edits across calls
     may change other files of the project (cli/across.py). Nothing is written."""
-    from flake8_argscope.cli.across import Across
+    from flake8_argscope.cli.workspace import Workspace
 
     result = ProjectOutcome()
-    across = Across(paths, config)
+    across = Workspace(paths, config)
     try:
         for path in paths:
             try:
