@@ -160,8 +160,7 @@ class _Inline:
         last = node.end_lineno or node.lineno
         text = Text(self.source)
         inside = [r for r in reports if first <= r["line"] <= last]
-        removal = self._remove_items(text)
-        dedent = self.dedent
+        removal, dedent = remove_items(text, node, self.items)
         edits: list[Edit] = []
         ours: set[int] = set()
         calls = {(n.lineno, n.col_offset + 1): n for n in ast.walk(node)
@@ -335,73 +334,6 @@ class _Inline:
 
         return isinstance(value(self.resolver, call, self.frame), ScopeDict)
 
-    # ------------------------------------------------------------ editing
-    def _remove_items(self, text: Text) -> list[Edit]:
-        node = self.node
-        tokens = [t for t in text.tokens_between(text.offset(node.lineno, node.col_offset),
-                                                 text.offset(node.body[0].lineno, 0))
-                  if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT)]
-        if len(tokens) > 1 and tokens[1].string == "(" and len(node.items) > 1:
-            raise Refused("the with's items are parenthesized: not edited")
-        colon = next((t for t in reversed(tokens) if t.type == tokenize.OP
-                      and t.string == ":"), None)
-        if colon is None:
-            raise Refused("the with's header was not found")
-        header_end_line = text.position(colon.end)[0]
-        if node.body[0].lineno <= header_end_line:
-            raise Refused("a one-line with: not edited")
-        # (comments after the header's last line are the body's: they are dedented with it)
-        comments = [t.string for t in tokens if t.type == tokenize.COMMENT
-                    and text.position(t.start)[0] <= header_end_line]
-        self.dedent = 0
-        if len(self.items) < len(node.items):
-            if comments:
-                raise Refused("a comment in the with's header: not edited")
-            return self._delete_items(text, tokens)
-        start = text.offset(node.lineno, 0)
-        header_stop = text.line_end(colon.end)
-        indent = len(text.lines[node.lineno - 1]) - len(text.lines[node.lineno - 1].lstrip())
-        body_line = text.lines[node.body[0].lineno - 1]
-        delta = (len(body_line) - len(body_line.lstrip())) - indent
-        if delta <= 0:
-            raise Refused("the body is not indented more than the with")
-        self.dedent = delta
-        newline = "\r\n" if text.lines[node.lineno - 1].endswith("\r\n") else "\n"
-        # the header's comments stay, each on a line of its own where the with was
-        edits = [Edit(start, header_stop, "".join(f"{' ' * indent}{c}{newline}"
-                                                  for c in comments))]
-        for line in range(header_end_line + 1, (node.end_lineno or node.lineno) + 1):
-            content = text.lines[line - 1]
-            if "\t" in content[:len(content) - len(content.lstrip())]:
-                raise Refused("tabs in the body's indentation")
-            lead = len(content) - len(content.lstrip(" "))
-            cut = min(delta, lead)
-            if cut and content.strip():
-                at = text.offset(line, 0)
-                edits.append(Edit(at, at + cut, ""))
-        for n in ast.walk(node):
-            if isinstance(n, (ast.Constant, ast.JoinedStr)) and isinstance(
-                    getattr(n, "value", ""), str) and (n.end_lineno or n.lineno) > n.lineno:
-                raise Refused(f"the string on line {n.lineno} spans lines: dedenting it "
-                              "would change it")
-        return edits
-
-    def _delete_items(self, text: Text, tokens: list[Any]) -> list[Edit]:
-        """``with a, arg_scope(...), b:`` -> ``with a, b:`` (each scope item with a comma)."""
-        node = self.node
-        edits = []
-        for item in self.items:
-            k = node.items.index(item)
-            start, end = text.node_span(item.context_expr)
-            if k + 1 < len(node.items):
-                nxt = text.node_span(node.items[k + 1].context_expr)[0]
-                edits.append(Edit(start, nxt, ""))
-            else:
-                prev = node.items[k - 1]
-                prev_end = text.node_span(prev.optional_vars or prev.context_expr)[1]
-                edits.append(Edit(prev_end, end, ""))
-        return edits
-
     # ------------------------------------------------------------ proof
     def _verify(self, before: list[dict[str, Any]], new: str) -> None:
         from collections import Counter
@@ -444,6 +376,74 @@ def _syntax(value: str | None) -> str | None:
         return ast.dump(ast.parse(f"(\n{value}\n)", mode="eval").body)
     except SyntaxError:
         return value
+
+
+def remove_items(text: Text, node: ast.With | ast.AsyncWith,
+                 items: list[ast.withitem]) -> tuple[list[Edit], int]:
+    """The edits that remove ``items`` from the with ``node``, and by how much its body is
+    dedented (the whole with goes when they are all its items)."""
+    tokens = [t for t in text.tokens_between(text.offset(node.lineno, node.col_offset),
+                                             text.offset(node.body[0].lineno, 0))
+              if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT)]
+    if len(tokens) > 1 and tokens[1].string == "(" and len(node.items) > 1:
+        raise Refused("the with's items are parenthesized: not edited")
+    colon = next((t for t in reversed(tokens) if t.type == tokenize.OP
+                  and t.string == ":"), None)
+    if colon is None:
+        raise Refused("the with's header was not found")
+    header_end_line = text.position(colon.end)[0]
+    if node.body[0].lineno <= header_end_line:
+        raise Refused("a one-line with: not edited")
+    # (comments after the header's last line are the body's: they are dedented with it)
+    comments = [t.string for t in tokens if t.type == tokenize.COMMENT
+                and text.position(t.start)[0] <= header_end_line]
+    if len(items) < len(node.items):
+        if comments:
+            raise Refused("a comment in the with's header: not edited")
+        return _delete_items(text, node, items), 0
+    start = text.offset(node.lineno, 0)
+    header_stop = text.line_end(colon.end)
+    indent = len(text.lines[node.lineno - 1]) - len(text.lines[node.lineno - 1].lstrip())
+    body_line = text.lines[node.body[0].lineno - 1]
+    delta = (len(body_line) - len(body_line.lstrip())) - indent
+    if delta <= 0:
+        raise Refused("the body is not indented more than the with")
+    newline = "\r\n" if text.lines[node.lineno - 1].endswith("\r\n") else "\n"
+    # the header's comments stay, each on a line of its own where the with was
+    edits = [Edit(start, header_stop, "".join(f"{' ' * indent}{c}{newline}"
+                                              for c in comments))]
+    for line in range(header_end_line + 1, (node.end_lineno or node.lineno) + 1):
+        content = text.lines[line - 1]
+        if "\t" in content[:len(content) - len(content.lstrip())]:
+            raise Refused("tabs in the body's indentation")
+        lead = len(content) - len(content.lstrip(" "))
+        cut = min(delta, lead)
+        if cut and content.strip():
+            at = text.offset(line, 0)
+            edits.append(Edit(at, at + cut, ""))
+    for n in ast.walk(node):
+        if isinstance(n, (ast.Constant, ast.JoinedStr)) and isinstance(
+                getattr(n, "value", ""), str) and (n.end_lineno or n.lineno) > n.lineno:
+            raise Refused(f"the string on line {n.lineno} spans lines: dedenting it "
+                          "would change it")
+    return edits, delta
+
+
+def _delete_items(text: Text, node: ast.With | ast.AsyncWith,
+                  items: list[ast.withitem]) -> list[Edit]:
+    """``with a, arg_scope(...), b:`` -> ``with a, b:`` (each scope item with a comma)."""
+    edits = []
+    for item in items:
+        k = node.items.index(item)
+        start, end = text.node_span(item.context_expr)
+        if k + 1 < len(node.items):
+            nxt = text.node_span(node.items[k + 1].context_expr)[0]
+            edits.append(Edit(start, nxt, ""))
+        else:
+            prev = node.items[k - 1]
+            prev_end = text.node_span(prev.optional_vars or prev.context_expr)[1]
+            edits.append(Edit(prev_end, end, ""))
+    return edits
 
 
 WIDTH = 99  # beyond this, or in a call over several lines: one keyword per line
