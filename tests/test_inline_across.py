@@ -279,3 +279,123 @@ def test_the_command_writes_every_changed_file(tmp_path):
     assert done.stdout.splitlines()[-1] == "scopes inlined: 1; refused: 0"
     assert (root / "blocks.py").read_text().endswith(
         "slim.conv2d(x, 8, 3, padding='VALID')\n")
+
+
+# ------------------------------------------------------------------ scope functions' dicts
+SCOPE_FUNCTION = textwrap.dedent('''\
+    def net_arg_scope(weight_decay=0.0005):
+        with slim.arg_scope([slim.conv2d, slim.fully_connected], activation_fn=tf.nn.relu,
+                            weights_regularizer=slim.l2_regularizer(weight_decay)):
+            with slim.arg_scope([slim.conv2d], padding='SAME') as sc:
+                return sc
+    ''')
+
+
+def test_a_scope_functions_dict_in_the_same_function(tmp_path):
+    """The values come from the scope function's body; its parameter is replaced by the
+    argument the with's call gives it."""
+    root = _package(tmp_path, {"net.py": SCOPE_FUNCTION + textwrap.dedent('''
+
+        WD = 0.001
+
+
+        def model(x):
+            with slim.arg_scope(net_arg_scope(weight_decay=WD)):
+                x = slim.conv2d(x, 8, 3)
+                return slim.fully_connected(x, 10, activation_fn=None)
+        ''')})
+    result, outcomes = _run(root, "net.py")
+    out = outcomes[str(root / "net.py")]
+    assert [(line, what) for line, what in out.inlined] == [
+        (16, "inlined activation_fn, padding, weights_regularizer into 2 call(s)")]
+    assert _new(result, root / "net.py").endswith(textwrap.dedent('''\
+        def model(x):
+            x = slim.conv2d(x, 8, 3,
+                            activation_fn=tf.nn.relu,
+                            padding='SAME',
+                            weights_regularizer=slim.l2_regularizer(WD))
+            return slim.fully_connected(x, 10, activation_fn=None,
+                                        weights_regularizer=slim.l2_regularizer(WD))
+        '''))
+
+
+def test_a_scope_functions_dict_reaching_another_module(tmp_path):
+    """research/slim's shape: the scope function's use in one module, the net in another;
+    the default of the parameter is written in."""
+    root = _package(tmp_path, {
+        "nets.py": SCOPE_FUNCTION + textwrap.dedent('''
+
+            def net(x):
+                return slim.conv2d(x, 8, 3, scope='c1')
+            '''),
+        "train.py": '''\
+            from pkg.nets import net, net_arg_scope
+
+
+            def build(x):
+                with slim.arg_scope(net_arg_scope()):
+                    return net(x)
+            '''})
+    result, outcomes = _run(root, "train.py")
+    assert [w for _l, w in outcomes[str(root / "train.py")].inlined] == [
+        "inlined activation_fn, padding, weights_regularizer into 1 call(s) in net() (each "
+        "gets the same values in every context)"]
+    assert _new(result, root / "nets.py").endswith(textwrap.dedent('''\
+        def net(x):
+            return slim.conv2d(x, 8, 3, scope='c1',
+                               activation_fn=tf.nn.relu,
+                               padding='SAME',
+                               weights_regularizer=slim.l2_regularizer(0.0005))
+        '''))
+
+
+DICT_REFUSALS = [
+    ("a local of the scope function", '''\
+        def bn_arg_scope(is_training):
+            params = {'decay': 0.9, 'is_training': is_training}
+            with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm,
+                                normalizer_params=params) as sc:
+                return sc
+
+
+        def model(x):
+            with slim.arg_scope(bn_arg_scope(True)):
+                return slim.conv2d(x, 8, 3)
+        ''', "normalizer_params=params: params is a name of bn_arg_scope()'s body or "
+             "parameters, not visible at the call"),
+    ("an argument that is an expression", SCOPE_FUNCTION + textwrap.dedent('''
+
+        def model(x, wd):
+            with slim.arg_scope(net_arg_scope(wd * 2)):
+                return slim.conv2d(x, 8, 3)
+        '''), "the argument for net_arg_scope()'s weight_decay is an expression: not copied"),
+    ("a dict held in a name", SCOPE_FUNCTION + textwrap.dedent('''
+
+        def model(x):
+            sc = net_arg_scope()
+            with slim.arg_scope(sc):
+                return slim.conv2d(x, 8, 3)
+        '''), "a scope dict held in a name"),
+    ("a scope function with branches", '''\
+        def cond_arg_scope(use_bn):
+            if use_bn:
+                with slim.arg_scope([slim.conv2d], normalizer_fn=slim.batch_norm) as sc:
+                    return sc
+            with slim.arg_scope([slim.conv2d], normalizer_fn=None) as sc:
+                return sc
+
+
+        def model(x, flag):
+            with slim.arg_scope(cond_arg_scope(flag)):
+                return slim.conv2d(x, 8, 3)
+        ''', "the scope dict may supply keywords the model does not know"),
+]
+
+
+@pytest.mark.parametrize("name, source, reason", DICT_REFUSALS,
+                         ids=[c[0] for c in DICT_REFUSALS])
+def test_scope_dict_refusals(tmp_path, name, source, reason):
+    root = _package(tmp_path, {"net.py": source})
+    _result, outcomes = _run(root, "net.py")
+    out = outcomes[str(root / "net.py")]
+    assert any(reason in why for _line, why in out.refused), out.refused

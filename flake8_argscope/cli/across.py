@@ -76,11 +76,13 @@ class Planner:
 
     def __init__(self, space: Workspace) -> None:
         self.space = space
+        self.dict_mode = False
 
     def plan(self, attempt: _Inline, recorded: list[Any]) -> dict[str, list[Any]]:
         """For each recorded op call, the keywords to write in: {scratch path: [(call,
         {kw: value text}, its function's name)]}. Refused when one of the conditions above fails."""
         index = self.space.index()
+        self.dict_mode = attempt.dict_scope is not None
         here = os.path.abspath(attempt.path)
         node = attempt.node
         body = range(node.body[0].lineno, (node.end_lineno or node.lineno) + 1)
@@ -98,6 +100,13 @@ class Planner:
                 raise Refused(f"{where}: no context reaches that call from this scope (a "
                               "walk the index did not make)")
             pairs = self._brought(ours, here, node.lineno, where)
+            if attempt.dict_scope is not None:  # spelled for this call (cli/scope_dicts.py)
+                key = index.calls.get((path, call.lineno, call.col_offset + 1, None), {})
+                pairs = {kw: attempt.dict_scope.value(kw, key.get("resolved", ""), frame,
+                                                      where)[0] for kw in pairs}
+            elif pairs:
+                for kw, value in pairs.items():
+                    _expressible(kw, value, attempt.frame, frame, where)
             if not pairs:
                 continue  # a scope of the callee's own supplies them
             spans = [(index.path_of(sym.frame.resolver) or here, sym.node.lineno,
@@ -110,20 +119,20 @@ class Planner:
                 if index.stops(at, sym.node.lineno):
                     raise Refused(f"{where}: a walk of the contexts stopped at {name}()")
                 self._only_called(sym, at, allowed, where)
-            for kw, value in pairs.items():
-                _expressible(kw, value, attempt.frame, frame, where)
             out.setdefault(path, []).append((call, pairs, getattr(syms[-1].node, "name", "?")))
         return out
 
-    @staticmethod
-    def _brought(contexts: list[dict[str, Any]], here: str, line: int,
+    def _brought(self, contexts: list[dict[str, Any]], here: str, line: int,
                  where: str) -> dict[str, str]:
         """The keywords the scope (``line`` of ``here``) supplies to the call: the same in
-        every context that starts in its body."""
+        every context that starts in its body (a scope dict's: the text the model has)."""
         pairs: dict[str, str] = {}
         for c in contexts:
             for kw, info in c["keywords"].items():
                 if info.get("scope_path") != here or info.get("scope_line") != line:
+                    continue
+                if self.dict_mode:
+                    pairs[kw] = ""
                     continue
                 if info.get("factory_line") is not None or info.get("value") is None:
                     raise Refused(f"{where}: the value of {kw} is not written in the with")
@@ -153,6 +162,8 @@ class Planner:
                               f"({bad[0]['reason']})")
             for kw, value in pairs.items():
                 got = c["keywords"].get(kw)
+                if got is not None and (got.get("scope_path"), got.get("scope_line")) == ours:
+                    continue  # the scope's own value, as written in
                 if got is None or _syntax(got["value"]) != _syntax(value):
                     shown = "nothing" if got is None else got["value"]
                     raise Refused(f"{where}: the context {chain} gives {kw} {shown}, not "

@@ -39,6 +39,7 @@ from flake8_argscope.symbols import LocalOp
 
 if TYPE_CHECKING:
     from flake8_argscope.api import Config
+    from flake8_argscope.cli.scope_dicts import DictScope
     from flake8_argscope.cli.workspace import Workspace
     from flake8_argscope.frames import Frame
     from flake8_argscope.resolve import Resolver
@@ -134,6 +135,8 @@ class _Inline:
 
         self.source, self.tree, self.node, self.path = source, tree, node, path
         self.across = across
+        self.dict_scope: DictScope | None = None  # a scope function's dict (its with's item)
+        self.written: dict[tuple[int, int], dict[str, str]] = {}  # (line, col) -> kw -> text
         quiet = copy.copy(config)
         quiet.enabled = frozenset()
         self.config = config
@@ -182,7 +185,8 @@ class _Inline:
             ours.add(id(call))
             if not mine:
                 continue
-            pairs = {k: self._value(k, i, call) for k, i in mine.items()}
+            pairs = {k: self._value(k, i, call, r["resolved"]) for k, i in mine.items()}
+            self.written[(r["line"], r["col"])] = pairs
             if r["via"]:
                 if meta.setdefault(id(call), pairs) != pairs:
                     raise Refused(f"line {r['line']}: {r['via']}'s layer calls receive "
@@ -197,6 +201,7 @@ class _Inline:
         recorded = getattr(reach, "recorded", None)
         remote = Planner(self.across).plan(self, recorded) if self.across and recorded else {}
         others, written = self._remote_edits(remote, text, edits)
+        written.setdefault(os.path.abspath(self.path), {}).update(self.written)
         edits.extend(removal)
         new = text.apply(edits)
         if remote and self.across:
@@ -211,7 +216,9 @@ class _Inline:
                                 for _c, _p, name in calls})
             into.append(f"{sum(len(c) for c in remote.values())} call(s) in "
                         f"{', '.join(functions)} (each gets the same values in every context)")
-        what = (f"inlined {', '.join(sorted(kws))} into {' and '.join(into)}" if into
+        names = {k for pairs in self.written.values() for k in pairs} | {
+            k for calls in remote.values() for _c, pairs, _n in calls for k in pairs}
+        what = (f"inlined {', '.join(sorted(names))} into {' and '.join(into)}" if into
                 else "removed a scope that supplied no call in its body")
         return new, what
 
@@ -254,8 +261,18 @@ class _Inline:
             call = item.context_expr
             assert isinstance(call, ast.Call)
             if not call.args or not isinstance(call.args[0], (ast.List, ast.Tuple)):
-                if call.args and not call.keywords:
-                    raise Refused("a scope dict (a scope function's): not inlined yet")
+                if call.args and not call.keywords:  # a scope dict
+                    from flake8_argscope.cli.scope_dicts import DictScope
+
+                    self.dict_scope = DictScope(self, item)
+                    found, dkws = self.dict_scope.keys_and_keywords()
+                    if any(k.rsplit(".", 1)[-1] == "convolution" for k in found):
+                        raise Refused("the scope dict sets convolution's keywords, which the "
+                                      "conv2d family calls itself: they reach calls not "
+                                      "written here")
+                    keys.update(found)
+                    kws.update(dkws)
+                    continue
                 target = self.resolver.target_of(call.func, self.frame)
                 if not call.args or getattr(target, "registry", None) != TENSORPACK:
                     raise Refused("the scope's first argument is not a list")
@@ -279,25 +296,27 @@ class _Inline:
                 kws.add(kw.arg)
         return frozenset(keys), kws
 
-    def _value(self, kw: str, info: dict[str, Any], call: ast.Call) -> str:
-        """The value's text, if it means the same at the call."""
+    def _value(self, kw: str, info: dict[str, Any], call: ast.Call, key: str) -> str:
+        """The value's text, if it means the same at the call (a scope dict's: spelled
+        there by cli/scope_dicts.py)."""
         value = info.get("value")
-        if value is None:
+        if self.dict_scope is not None:
+            value, names = self.dict_scope.value(kw, key, self.frame, f"line {call.lineno}")
+        elif value is None:
             raise Refused(f"line {call.lineno}: the value of {kw} is not known")
-        if info.get("factory_line") is not None:
+        elif info.get("factory_line") is not None:
             raise Refused(f"{kw}: the value is set elsewhere (line {info['factory_line']})")
-        try:
-            parsed = ast.parse(f"(\n{value}\n)", mode="eval").body
-        except SyntaxError:
-            raise Refused(f"{kw}: the value's text does not parse alone") from None
-        frame = self.frame
-        for n in ast.walk(parsed):
-            if not isinstance(n, ast.Name):
-                continue
-            lines = frame.lines_binding(n.id)
+        else:
+            try:
+                parsed = ast.parse(f"(\n{value}\n)", mode="eval").body
+            except SyntaxError:
+                raise Refused(f"{kw}: the value's text does not parse alone") from None
+            names = [n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)]
+        for name in names:
+            lines = self.frame.lines_binding(name)
             if any(self.node.lineno <= line <= (call.end_lineno or call.lineno)
                    for line in lines):
-                raise Refused(f"{kw}={value}: {n.id} is bound again before the call on "
+                raise Refused(f"{kw}={value}: {name} is bound again before the call on "
                               f"line {call.lineno}")
         return value
 
@@ -345,7 +364,12 @@ class _Inline:
         except SyntaxError as exc:
             raise Refused(f"the result would not parse ({exc.msg})") from None
         after = explain_source(new, self.path, self.config)
-        if _received(before) != _received(after):
+        expected = _received(before)
+        for r, (_op, _via, values) in zip(before, expected):
+            for kw, text in self.written.get((r["line"], r["col"]), {}).items():
+                if values.get(kw, ("",))[0] is None:  # (a scope dict's, spelled here)
+                    values[kw] = (_syntax(text), values[kw][1])
+        if expected != _received(after):
             raise Refused("a call would receive other keywords (the model's check)")
 
         def codes(source: str, where: ast.Module) -> Counter[str]:
