@@ -56,6 +56,40 @@ class DictScope:
         if scopes is None:
             raise Refused("the scope dict is not known to the model")
         self.scopes = scopes
+        self._entered_without_error()
+
+    def _entered_without_error(self) -> None:
+        """The with's call runs the scope function: an arg_scope it enters that raises
+        (ASC301, ASC403, ASC404) would raise there, and no more once inlined."""
+        from flake8_argscope.api import build_config, findings
+        from flake8_argscope.rules import RULES
+        from flake8_argscope.symbols import LocalDef, Path
+
+        resolver = self.attempt.resolver
+        sym = resolver.resolve_expr(self.factory.func, self.attempt.frame)
+        if isinstance(sym, Path):
+            sym = resolver.deref(sym, force=True)
+        if not isinstance(sym, LocalDef) or not isinstance(
+                sym.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            raise Refused("the scope function is not a function of the project")
+        module = sym.frame.resolver
+        if module.tree is None or module.source is None:
+            raise Refused("the scope function's module is not known")
+        lines = range(sym.node.lineno, (sym.node.end_lineno or sym.node.lineno) + 1)
+        path: str | None = self.attempt.path
+        if module is not resolver:
+            from flake8_argscope.project import _find
+
+            project = module.project
+            path = _find(module.current[0], project.roots) if (
+                module.current is not None and project is not None) else None
+        if path is None:
+            raise Refused("the scope function's module is not known")
+        for line, _col, msg in findings(module.tree, build_config(), path, module.source):
+            rule = RULES.get(msg[:6])
+            if line in lines and rule is not None and rule.raised_at == "with":
+                raise Refused(f"{sym.node.name}() raises when it enters its scope "
+                              f"({msg[:6]}): removing its call would change that")
 
     def keys_and_keywords(self) -> tuple[set[str], set[str]]:
         keys: set[str] = set()

@@ -25,7 +25,7 @@ def _fire(x, scope):
 
 
 def case_fire_modules(x):
-    with slim.arg_scope([slim.conv2d], padding='VALID', activation_fn=tf.nn.relu6):
+    with slim.arg_scope([slim.conv2d], padding='SAME', activation_fn=tf.nn.relu6):
         net = _fire(x, 'fire1')
         net = slim.max_pool2d(net, [2, 2])
         return _fire(net, 'fire2')
