@@ -173,6 +173,31 @@ def test_rewrites_on_seed_sources(source):
     _rewrites_ok(source, in_hypothesis=False)
 
 
+@pytest.mark.parametrize("source", SEEDS, ids=SEED_IDS)
+def test_inline_across_calls_on_seed_sources(source, tmp_path):
+    """The command's run (across calls, scope functions' uses) on each seed as a file of
+    its own: no traceback, the result parses, a second run changes nothing."""
+    import ast
+
+    from flake8_argscope.api import Config
+    from flake8_argscope.cli.inline import inline_project
+
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    path = tmp_path / "fuzz_case.py"
+    path.write_text(source, encoding="utf-8")
+    result = inline_project([str(path)], Config())
+    assert not [out for _p, out in result.outcomes if isinstance(out, Exception)]
+    if not result.changed:
+        return
+    new = result.changed[str(path)][1]
+    ast.parse(new)
+    path.write_text(new, encoding="utf-8")
+    assert inline_project([str(path)], Config()).changed == {}
+
+
 @settings(CI, max_examples=max(N // 4, 1))
 @given(S.arg_scope_modules())
 def test_rewrites_on_generated_arg_scope_modules(source):

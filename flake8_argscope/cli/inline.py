@@ -6,17 +6,21 @@ value), a ``slim.repeat``/``slim.stack`` call once for its layer calls, and the
 ``arg_scope(...)`` item goes (the whole ``with`` when it has no other item: its body is
 dedented). What the model says each call receives (explain's reports) must be the same
 before and after, call by call, names and values, and the file must gain no finding; else
-the scope is left as it is, with the reason. Refused too, before trying, when:
+the scope is left as it is, with the reason. A scope function's use
+(``arg_scope(vgg_arg_scope())``) has its values spelled at each call by cli/scope_dicts.py;
+keywords that reach op calls in project functions are written there when every context
+agrees (cli/across.py: ``inline_project``, the command, gives it the project). Refused too,
+before trying, when:
 - the with raises when it is entered (ASC301, ASC403, ASC404: removing it would change that);
-- the scope is kept (``as sc``), or is a scope dict (a scope function's: not inlined yet), or
-  lists an element the model cannot resolve, or unpacks ``**kwargs``;
+- the scope is kept (``as sc``), or lists an element the model cannot resolve, or unpacks
+  ``**kwargs``;
 - the model's picture of a call in the body is incomplete (a scope it cannot see into, a
   ``**mapping`` the call passes, a branch), or a value is not known, or comes from elsewhere;
 - a value's name is rebound between the ``with`` and a call, or the call is in a
   comprehension or a nested function;
 - something that runs in the body and is not edited would lose a keyword: a call of a listed
-  op in a project function called there (followed, cli/absorb.py ``Reach``), a call the model
-  cannot resolve, a function defined there;
+  op in a project function called there (followed, cli/absorb.py ``Reach``) that cannot be
+  edited across calls, a call the model cannot resolve, a function defined there;
 - the text cannot be changed safely: a one-line ``with``, a parenthesized item list, a
   comment in the header of a ``with`` that keeps other items (when the whole ``with`` goes,
   its header's comments stay, on lines of their own), a string over several lines in the
@@ -636,5 +640,7 @@ _KINDS = (
     (r"is also called at", "a project function is also called where the scope is not in force"),
     (r"is used at \S+ other than", "a project function is used other than in a call"),
     (r"does not mean the same there", "a value's names mean something else in the callee"),
+    (r"is a name of \S+ body or parameters", "a value names a local of the scope function"),
+    (r"is not a function of the project the model", "the scope function is not readable"),
     (r"picture of the context .* is incomplete", "the picture of a context is incomplete"),
 )

@@ -71,7 +71,8 @@ class DictScope:
             sym = resolver.deref(sym, force=True)
         if not isinstance(sym, LocalDef) or not isinstance(
                 sym.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            raise Refused("the scope function is not a function of the project")
+            raise Refused(f"{ast.unparse(self.factory.func)}() is not a function of the "
+                          "project the model can read (a method, a library's)")
         module = sym.frame.resolver
         if module.tree is None or module.source is None:
             raise Refused("the scope function's module is not known")
