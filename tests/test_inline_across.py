@@ -86,22 +86,26 @@ def test_a_helper_only_called_under_the_scope(tmp_path):
     assert again.changed == {}
 
 
+# a package: the scope in model.py, the op call it reaches in blocks.py
+TWO_MODULES = {
+    "blocks.py": '''\
+        def block(x):
+            return slim.conv2d(x, 8, 3)
+        ''',
+    "model.py": '''\
+        from pkg.blocks import block
+
+
+        def model(x):
+            with slim.arg_scope([slim.conv2d], padding='VALID'):
+                x = slim.conv2d(x, 8, 3)
+                return block(x)
+        '''}
+
+
 def test_a_helper_of_another_module(tmp_path):
     """The op call is in another module of the package: both files change."""
-    root = _package(tmp_path, {
-        "blocks.py": '''\
-            def block(x):
-                return slim.conv2d(x, 8, 3)
-            ''',
-        "model.py": '''\
-            from pkg.blocks import block
-
-
-            def model(x):
-                with slim.arg_scope([slim.conv2d], padding='VALID'):
-                    x = slim.conv2d(x, 8, 3)
-                    return block(x)
-            '''})
+    root = _package(tmp_path, TWO_MODULES)
     result, outcomes = _run(root, "model.py")
     assert [what for _l, what in outcomes[str(root / "model.py")].inlined] == [
         "inlined padding into 1 call(s) and 1 call(s) in block() (each gets the same values "
@@ -257,19 +261,7 @@ def test_the_same_text_from_another_module_is_not_the_same_value(tmp_path):
 
 
 def test_the_command_writes_every_changed_file(tmp_path):
-    root = _package(tmp_path, {
-        "blocks.py": '''\
-            def block(x):
-                return slim.conv2d(x, 8, 3)
-            ''',
-        "model.py": '''\
-            from pkg.blocks import block
-
-
-            def model(x):
-                with slim.arg_scope([slim.conv2d], padding='VALID'):
-                    return block(x)
-            '''})
+    root = _package(tmp_path, TWO_MODULES)
     diff = run_cli("inline", "--diff", "pkg/model.py", cwd=tmp_path)
     assert diff.returncode == 1, diff.stderr
     assert "+++ b/pkg/blocks.py" in diff.stdout and "+++ b/pkg/model.py" in diff.stdout
