@@ -391,3 +391,21 @@ def test_scope_dict_refusals(tmp_path, name, source, reason):
     _result, outcomes = _run(root, "net.py")
     out = outcomes[str(root / "net.py")]
     assert any(reason in why for _line, why in out.refused), out.refused
+
+
+def test_stdin_gives_the_text_on_stdout(tmp_path):
+    """``-``: as fix does, the inlined text on stdout, the report on stderr (a file of its
+    own: nothing across calls)."""
+    source = HEAD + textwrap.dedent('''\
+        def f(x):
+            with slim.arg_scope([slim.conv2d], padding='SAME'):
+                return slim.conv2d(x, 8, 3)
+        ''')
+    proc = run_cli("inline", "-", cwd=tmp_path, stdin=source)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == HEAD + "def f(x):\n    return slim.conv2d(x, 8, 3, padding='SAME')\n"
+    assert proc.stderr.splitlines() == ["stdin:6: inlined: inlined padding into 1 call(s)",
+                                        "scopes inlined: 1; refused: 0"]
+    diff = run_cli("inline", "--diff", "-", cwd=tmp_path, stdin=source)
+    assert diff.returncode == 1 and "+    return slim.conv2d(x, 8, 3, padding='SAME')" in (
+        diff.stdout)

@@ -539,7 +539,7 @@ def run_inline(args: Any, config: Config) -> int:
     from flake8_argscope.cli.fix import expand
 
     paths = expand(args.paths)
-    report = sys.stderr if args.diff else sys.stdout
+    report = sys.stderr if args.diff or "-" in paths else sys.stdout
     if "-" in paths:
         outcomes: list[Any] = []
         for path in paths:
