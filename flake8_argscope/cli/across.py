@@ -55,8 +55,9 @@ class Recording(Reach):
         if depth == 0 or not self._path:
             super().lacking(call, frame, where, depth)
         if not any(call is n for n in ast.walk(self._path[-1].node)):
-            raise Refused(f"{where}: a layer call of slim.repeat/stack in a project "
-                          "function: not inlined across calls")
+            raise Refused(f"{where}: an op call not written in the function's body (a "
+                          "layer call of slim.repeat/stack, a lambda's): not inlined across "
+                          "calls")
         self.recorded.append((call, frame, tuple(self._path), where))
 
     def _check_body(self, sym: LocalDef, where: str, depth: int,
