@@ -240,6 +240,14 @@ def _compare_runs(cf, path, source, module_prefix):
     return problems
 
 
+def _codes(source, where):
+    """The codes of the findings flake8 would report in ``source``, counted."""
+    from flake8_argscope.api import build_config, findings
+
+    return collections.Counter(msg[:6] for _l, _c, msg in findings(
+        ast.parse(source), build_config(), where, source))
+
+
 _ABSORBED: dict[str, tuple[int, int]] = {}
 
 
@@ -247,8 +255,6 @@ _ABSORBED: dict[str, tuple[int, int]] = {}
 def test_absorb_keeps_what_calls_receive(cf, tmp_path):
     """ASC101's fix (absorb, unsafe): every op call of every case receives the same keyword
     names and values before and after; a second run changes nothing; no finding appears."""
-    from flake8_argscope.api import build_config, findings
-
     out = fix_text(cf.src, str(cf.path), Config(), ("ASC101",), unsafe=True)
     fixed = sum(1 for (_f, what) in out.fixed if what.startswith("absorbed"))
     _ABSORBED[cf.path.stem] = (fixed, len(out.refused))
@@ -261,11 +267,7 @@ def test_absorb_keeps_what_calls_receive(cf, tmp_path):
     again = fix_text(out.source, str(path), Config(), ("ASC101",), unsafe=True)
     assert again.source == out.source, "a second run changed the file"
 
-    def codes(source, where):
-        return collections.Counter(msg[:6] for _l, _c, msg in findings(
-            ast.parse(source), build_config(), where, source))
-
-    before, after = codes(cf.src, str(cf.path)), codes(out.source, str(path))
+    before, after = _codes(cf.src, str(cf.path)), _codes(out.source, str(path))
     assert after - before == collections.Counter(), f"new findings: {after - before}"
     assert before["ASC101"] - after["ASC101"] == fixed
     problems = _compare_runs(cf, path, out.source, "argscope_cli_absorb")
@@ -287,7 +289,8 @@ _INLINED: dict[str, tuple[int, int]] = {}
 @pytest.mark.parametrize("cf", oracle.CASE_FILES, ids=lambda cf: cf.path.stem)
 def test_inline_keeps_what_calls_receive(cf, tmp_path):
     """inline: every op call of every case receives the same keyword names and values
-    before and after; refusals carry reasons; a second run changes nothing."""
+    before and after; refusals carry reasons; a second run changes nothing; no finding
+    appears but ASC101."""
     from flake8_argscope.cli.inline import inline_project
 
     path = tmp_path / cf.path.name
@@ -300,6 +303,9 @@ def test_inline_keeps_what_calls_receive(cf, tmp_path):
         pytest.skip("nothing inlined in this file")
     path.write_text(out.source, encoding="utf-8")
     assert inline_project([str(path)], Config()).changed == {}, "a second run changed it"
+    grown = _codes(out.source, str(path)) - _codes(cf.src, str(cf.path))
+    grown.pop("ASC101", None)  # the repetition inlining writes on purpose
+    assert not grown, f"new findings: {grown}"
     problems = _compare_runs(cf, path, out.source, "argscope_cli_inline")
     assert not problems, "\n".join(problems)
 
