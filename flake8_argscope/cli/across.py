@@ -169,8 +169,7 @@ class Planner:
                     shown = "nothing" if got is None else got["value"]
                     raise Refused(f"{where}: the context {chain} gives {kw} {shown}, not "
                                   f"{value}")
-                if (got.get("scope_path"), got.get("scope_line")) != ours:
-                    self._means_the_same(kw, got, frame, f"{where}: the context {chain}")
+                self._means_the_same(kw, got, frame, f"{where}: the context {chain}")
 
     def _means_the_same(self, kw: str, got: dict[str, Any], frame: Frame, where: str) -> None:
         """The same text from another with: its names must mean the same there."""
