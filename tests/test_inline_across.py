@@ -409,3 +409,21 @@ def test_stdin_gives_the_text_on_stdout(tmp_path):
     diff = run_cli("inline", "--diff", "-", cwd=tmp_path, stdin=source)
     assert diff.returncode == 1 and "+    return slim.conv2d(x, 8, 3, padding='SAME')" in (
         diff.stdout)
+
+
+def test_a_project_op_called_in_the_body_passes_what_is_written_into_it(tmp_path):
+    """tf_slim's arg_scope_test: the call of the listed project op gets the keywords the
+    scope supplies written in; its body runs under the scope no more, and reads none."""
+    root = _package(tmp_path, {"net.py": '''\
+        @slim.add_arg_scope
+        def func1(*args, **kwargs):
+            return (args, kwargs)
+
+
+        def f():
+            with slim.arg_scope([func1], a=1, b=None):
+                return func1(0, b=2)
+        '''})
+    result, outcomes = _run(root, "net.py")
+    assert outcomes[str(root / "net.py")].inlined == [(10, "inlined a into 1 call(s)")]
+    assert _new(result, root / "net.py").endswith("def f():\n    return func1(0, b=2, a=1)\n")

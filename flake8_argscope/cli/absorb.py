@@ -282,6 +282,7 @@ class Reach:
         self.keys = keys
         self.kws = kws
         self.label = label
+        self.given: dict[int, set[str]] = {}  # id(call) -> the keywords an edit writes in
 
     def check_call(self, call: ast.Call, frame: Frame, where: str, depth: int,
                    seen: frozenset[int]) -> None:
@@ -308,7 +309,7 @@ class Reach:
         if isinstance(target, Partial):
             op = target.target
         if isinstance(op, Op) and op.key in self.keys:
-            passed = {k.arg for k in call.keywords}
+            passed = {k.arg for k in call.keywords} | self.given.get(id(call), set())
             if None in passed:
                 raise Refused(f"{where}: a call of {self.label} that passes **kwargs: "
                               "whether it passes every keyword the scope would supply is "

@@ -331,6 +331,9 @@ class _Inline:
         from flake8_argscope.cli.across import Recording
 
         reach = (Recording if self.across else Reach)(keys, kws, "an op the scope lists")
+        for n in ast.walk(node):  # (a project op's call passes what is written into it)
+            if isinstance(n, ast.Call) and id(n) in ours:
+                reach.given[id(n)] = set(self.written.get((n.lineno, n.col_offset + 1), ()))
         for stmt in node.body:
             for n in ast.walk(stmt):
                 if isinstance(n, _SCOPES):
