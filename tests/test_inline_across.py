@@ -425,5 +425,5 @@ def test_a_project_op_called_in_the_body_passes_what_is_written_into_it(tmp_path
                 return func1(0, b=2)
         '''})
     result, outcomes = _run(root, "net.py")
-    assert outcomes[str(root / "net.py")].inlined == [(10, "inlined a into 1 call(s)")]
+    assert outcomes[str(root / "net.py")].inlined == [(11, "inlined a into 1 call(s)")]
     assert _new(result, root / "net.py").endswith("def f():\n    return func1(0, b=2, a=1)\n")
