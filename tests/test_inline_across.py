@@ -427,3 +427,25 @@ def test_a_project_op_called_in_the_body_passes_what_is_written_into_it(tmp_path
     result, outcomes = _run(root, "net.py")
     assert outcomes[str(root / "net.py")].inlined == [(11, "inlined a into 1 call(s)")]
     assert _new(result, root / "net.py").endswith("def f():\n    return func1(0, b=2, a=1)\n")
+
+
+def test_a_scope_dict_built_under_a_scope_of_the_same_function(tmp_path):
+    """The dict holds the outer scope's ``stride=s`` (a parameter: the same frame); the
+    outer scope goes next, and ``s`` is written where it is visible."""
+    root = _package(tmp_path, {"net.py": SCOPE_FUNCTION + textwrap.dedent('''
+
+        def model(x, s):
+            with slim.arg_scope([slim.conv2d], stride=s):
+                with slim.arg_scope(net_arg_scope()):
+                    return slim.conv2d(x, 8, 3)
+        ''')})
+    result, outcomes = _run(root, "net.py")
+    assert [line for line, _w in outcomes[str(root / "net.py")].inlined] == [13, 14]
+    assert _new(result, root / "net.py").endswith(textwrap.dedent('''\
+        def model(x, s):
+            return slim.conv2d(x, 8, 3,
+                               activation_fn=tf.nn.relu,
+                               padding='SAME',
+                               weights_regularizer=slim.l2_regularizer(0.0005),
+                               stride=s)
+        '''))

@@ -190,8 +190,8 @@ class DictScope:
                   where: str) -> None:
         from flake8_argscope.cli.across import _same_meaning
 
-        if _same_meaning(ident, frame, target):
-            return
+        if frame is target or _same_meaning(ident, frame, target):
+            return  # (the same frame: the caller checks it is not bound again before)
         fdef = self.scope_function(frame)
         if fdef is not None and frame.binds(ident):
             raise Refused(f"{where}: {kw}={text}: {ident} is a name of {fdef}()'s body or "
