@@ -122,7 +122,8 @@ def _partial_of(func: ast.expr, frame: Frame, shadow: frozenset[str]) -> LocalDe
     from flake8_argscope.model.held import assigned_only
     from flake8_argscope.symbols import LocalDef
 
-    if not isinstance(func, ast.Name) or func.id in shadow:
+    if not isinstance(func, ast.Name) or func.id in shadow or (
+            not frame.resolver.facts.mentions_partial):
         return None
     found = assigned_only(func.id, frame)
     if found is None or len(found[0]) != 1:

@@ -24,6 +24,15 @@ class ModuleFacts:
         self._global_names: frozenset[str] | None = None
         self._wrapper_arguments: frozenset[str] | None = None
         self._read_elsewhere: dict[int, frozenset[str]] = {}  # id(frame node) -> names
+        self._mentions_partial: bool | None = None
+
+    @property
+    def mentions_partial(self) -> bool:
+        """Can a name of this module be bound to ``functools.partial(...)`` (forward.py
+        follows those)? Not when the word does not occur."""
+        if self._mentions_partial is None:
+            self._mentions_partial = self._source is None or "partial" in self._source
+        return self._mentions_partial
 
     @property
     def global_names(self) -> frozenset[str]:
