@@ -449,3 +449,32 @@ def test_a_scope_dict_built_under_a_scope_of_the_same_function(tmp_path):
                                weights_regularizer=slim.l2_regularizer(0.0005),
                                stride=s)
         '''))
+
+
+TENSOR_READ = '''\
+    def f(net):
+        with slim.arg_scope([slim.conv2d], padding='VALID'):
+            shape = net.get_shape().as_list()
+            return slim.conv2d(net, shape[-1], 3)
+    '''
+
+
+def test_a_tensors_accessors_run_no_op(tmp_path):
+    """``net.get_shape().as_list()`` on a parameter: a tensor's accessors, when no function
+    of the project has their names."""
+    root = _package(tmp_path, {"net.py": TENSOR_READ})
+    result, outcomes = _run(root, "net.py")
+    assert [line for line, _w in outcomes[str(root / "net.py")].inlined] == [6]
+    assert "padding='VALID')" in _new(result, root / "net.py")
+
+
+def test_a_project_function_of_an_accessors_name_may_run_ops(tmp_path):
+    root = _package(tmp_path, {"net.py": TENSOR_READ, "shapes.py": '''\
+        class Block:
+            def get_shape(self):
+                return slim.conv2d(self.x, 8, 3)
+        '''})
+    result, outcomes = _run(root, "net.py")
+    assert result.changed == {}
+    assert any("get_shape() is a call the model cannot resolve" in why
+               for _l, why in outcomes[str(root / "net.py")].refused)

@@ -36,6 +36,8 @@ from flake8_argscope.rules.repeated import NEVER
 from flake8_argscope.symbols import Builtin, LocalDef, LocalOp, Path, PlainFunc
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from flake8_argscope.cli.edits import Text
     from flake8_argscope.cli.fix import Finding, Lint
     from flake8_argscope.cli.plans import Plan
@@ -44,6 +46,9 @@ if TYPE_CHECKING:
 
 INDENT = "    "
 MAX_DEPTH = 4  # project calls followed from the statements
+# Methods of TensorFlow tensors and shapes that only read them: none runs an op.
+_TENSOR_READS = frozenset({"get_shape", "as_list", "set_shape", "is_fully_defined",
+                           "num_elements", "with_rank", "with_rank_at_least", "merge_with"})
 WIDTH = 99  # the header is wrapped, one keyword per line, beyond this
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
@@ -283,6 +288,14 @@ class Reach:
         self.kws = kws
         self.label = label
         self.given: dict[int, set[str]] = {}  # id(call) -> the keywords an edit writes in
+        # does the project define a function of this name? (None: the project is not known)
+        self.defines: Callable[[str], bool] | None = None
+
+    def _reads(self, func: ast.expr) -> bool:
+        """``net.get_shape().as_list()``: a tensor's or a shape's accessor, when no function
+        of the project has that name (then the object may be the project's)."""
+        return (isinstance(func, ast.Attribute) and func.attr in _TENSOR_READS
+                and self.defines is not None and not self.defines(func.attr))
 
     def check_call(self, call: ast.Call, frame: Frame, where: str, depth: int,
                    seen: frozenset[int]) -> None:
@@ -329,7 +342,7 @@ class Reach:
             self._check_body(sym, where, depth, seen)
             return
         if target is None and (_method_of_value(func, frame, resolver)
-                               or from_library_star(func, frame)):
+                               or from_library_star(func, frame) or self._reads(func)):
             return
         named = _lambda_named(func, frame)
         if named is not None:  # ``trunc_normal = lambda stddev: ...``: what its body calls

@@ -77,6 +77,7 @@ def inline_text(source: str, path: str, config: Config, across: Workspace | None
         node = _withs(tree)[rank]
         try:
             attempt = _Inline(current, tree, node, path, config)
+            attempt.defines = across.defines if across is not None else None
             if not attempt.items:
                 continue
             current, what = attempt.run()
@@ -141,6 +142,7 @@ class _Inline:
         self.across = across
         self.dict_scope: DictScope | None = None  # a scope function's dict (its with's item)
         self.written: dict[tuple[int, int], dict[str, str]] = {}  # (line, col) -> kw -> text
+        self.defines = across.defines if across is not None else None  # (see Reach)
         quiet = copy.copy(config)
         quiet.enabled = frozenset()
         self.config = config
@@ -331,6 +333,7 @@ class _Inline:
         from flake8_argscope.cli.across import Recording
 
         reach = (Recording if self.across else Reach)(keys, kws, "an op the scope lists")
+        reach.defines = self.defines
         for n in ast.walk(node):  # (a project op's call passes what is written into it)
             if isinstance(n, ast.Call) and id(n) in ours:
                 reach.given[id(n)] = set(self.written.get((n.lineno, n.col_offset + 1), ()))

@@ -40,6 +40,7 @@ class Workspace:
         self._root: str | None = None
         self._base = ""
         self._index: Index | None = None
+        self._defined: frozenset[str] | None = None  # the project's function names
         self.frames: dict[tuple[str, int], Frame] = {}  # (path, line) of a with -> frame
         self._picture: dict[str, list[Any]] | None = None
 
@@ -62,6 +63,30 @@ class Workspace:
             self._write(path, text)
             self._index = self._picture = None
             self.frames = {}
+
+    def defines(self, name: str) -> bool:
+        """Does a function (or method) of the project have this name? (Every file is parsed
+        once, on the first question.)"""
+        if self._defined is None:
+            from flake8_argscope.cli.contexts import project_files
+
+            names: set[str] = set()
+            for path in self.files or project_files(self.given):
+                try:
+                    tree = ast.parse(self.read_original(path))
+                except (SyntaxError, ValueError, OSError, UnicodeDecodeError):
+                    continue
+                names.update(n.name for n in ast.walk(tree)
+                             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+            self._defined = frozenset(names)
+        return name in self._defined
+
+    def read_original(self, path: str) -> str:
+        """The current text of an original path (read if not yet)."""
+        if path in self.texts:
+            return self.texts[path]
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
 
     def changed(self) -> list[str]:
         return [p for p, t in self.texts.items() if t != self.originals[p]]
