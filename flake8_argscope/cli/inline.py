@@ -102,6 +102,8 @@ def inline_text(source: str, path: str, config: Config, across: Workspace | None
             out.refused.append((line, str(why)))
         except (ValueError, RecursionError) as exc:  # CallItems & co. on unusual text
             out.refused.append((line, f"cannot edit: {exc}"))
+        except Exception as exc:  # a bug: this scope is left as it is, and says so
+            out.refused.append((line, f"inline failed: {type(exc).__name__}: {exc}"))
     out.source = current
     out.inlined.sort()
     out.refused.sort()
@@ -365,9 +367,7 @@ class _Inline:
 
     # ------------------------------------------------------------ proof
     def _verify(self, before: list[dict[str, Any]], new: str) -> None:
-        from collections import Counter
-
-        from flake8_argscope.api import build_config, findings
+        from flake8_argscope.cli.workspace import finding_codes
 
         try:
             tree = ast.parse(new, filename=self.path)
@@ -381,12 +381,8 @@ class _Inline:
                     values[kw] = (_syntax(text), values[kw][1])
         if expected != _received(after):
             raise Refused("a call would receive other keywords (the model's check)")
-
-        def codes(source: str, where: ast.Module) -> Counter[str]:
-            found = findings(where, build_config(), self.path, source)
-            return Counter(m[:6] for _l, _c, m in found)
-
-        grown = codes(new, tree) - codes(self.source, self.tree)
+        grown = (finding_codes(new, self.path, tree)
+                 - finding_codes(self.source, self.path, self.tree))
         grown.pop("ASC101", None)  # the repetition is what inlining writes, on purpose
         if grown:
             raise Refused(f"it would introduce {', '.join(sorted(grown))}")

@@ -149,10 +149,11 @@ class DictScope:
         name = fdef.name
         if any(isinstance(n, _BINDING) for n in ast.walk(expr)):
             raise Refused(f"{where}: {kw}: the value binds names of its own: not copied")
-        bound = _bind(fdef, self.factory, self.attempt.frame, kv.origin.parent or kv.origin)
+        at_with = self.attempt.frame
+        bound = _bind(fdef, self.factory, at_with, kv.origin.parent or kv.origin)
         if bound is None:
             raise Refused(f"{where}: {kw}: what {name}()'s parameters hold is not known")
-        given = bound
+        given = bound  # (named anew: the class below closes over it, narrowed)
         pieces: list[tuple[ast.AST, Frame]] = []
         own: list[str] = []
 
@@ -169,7 +170,6 @@ class DictScope:
                     own.extend(_names(arg))
                 return copy.deepcopy(arg)
 
-        at_with = self.attempt.frame
         copied = Substitute().visit(copy.deepcopy(expr))
         text = ast.unparse(copied)
         params = set(given)
@@ -192,15 +192,11 @@ class DictScope:
 
         if frame is target or _same_meaning(ident, frame, target):
             return  # (the same frame: the caller checks it is not bound again before)
-        fdef = self.scope_function(frame)
+        fdef = getattr(frame.node, "name", None)  # (a module frame has none)
         if fdef is not None and frame.binds(ident):
             raise Refused(f"{where}: {kw}={text}: {ident} is a name of {fdef}()'s body or "
                           "parameters, not visible at the call")
         raise Refused(f"{where}: {kw}={text}: {ident} does not mean the same there")
-
-    @staticmethod
-    def scope_function(frame: Frame) -> str | None:
-        return getattr(frame.node, "name", None)
 
 
 def _keyword_in(with_node: ast.With | ast.AsyncWith | None, kw: str) -> ast.expr | None:

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from flake8_argscope.cli.absorb import Refused
+from flake8_argscope.cli.contexts import _TRIGGERS
 
 if TYPE_CHECKING:
     from flake8_argscope.api import Config
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from flake8_argscope.frames import Frame
 
     Written = dict[tuple[int, int], dict[str, str]]  # (line, col) of a call -> kw -> value
-
-_TRIGGERS = ("arg_scope", "argscope")
 
 
 class Workspace:
@@ -73,20 +72,13 @@ class Workspace:
             names: set[str] = set()
             for path in self.files or project_files(self.given):
                 try:
-                    tree = ast.parse(self.read_original(path))
+                    tree = ast.parse(self.read(path))
                 except (SyntaxError, ValueError, OSError, UnicodeDecodeError):
                     continue
                 names.update(n.name for n in ast.walk(tree)
                              if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
             self._defined = frozenset(names)
         return name in self._defined
-
-    def read_original(self, path: str) -> str:
-        """The current text of an original path (read if not yet)."""
-        if path in self.texts:
-            return self.texts[path]
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
 
     def changed(self) -> list[str]:
         return [p for p, t in self.texts.items() if t != self.originals[p]]
@@ -176,9 +168,11 @@ class Workspace:
         return out
 
     def read(self, path: str) -> str:
+        """The current text of an original path (the file's, when nothing edited it: the
+        copy holds the same bytes)."""
         if path in self.texts:
             return self.texts[path]
-        with open(self.scratch(path), encoding="utf-8", errors="replace") as f:
+        with open(path, encoding="utf-8", errors="replace") as f:
             return f.read()
 
     def tops(self) -> frozenset[str]:
@@ -195,7 +189,6 @@ class Workspace:
         """Edit the copy (``texts``: scratch path -> new text) and prove it; restore the
         copy when refused. ``written``: scratch path -> (line, col) before -> pairs;
         ``body``: where the removed scope's body was (path, lines)."""
-        from flake8_argscope.api import build_config, findings
 
         before = self.picture()
         index = self._index
@@ -220,13 +213,8 @@ class Workspace:
                         raise Refused("a call would receive other keywords (the model's "
                                       f"check: {shown} line {b[0][0]})")
 
-            def codes(source: str, path: str) -> Counter[str]:
-                tree = ast.parse(source)
-                found = findings(tree, build_config(), path, source)
-                return Counter(m[:6] for _l, _c, m in found)
-
             for scratch, text in texts.items():
-                grown = codes(text, scratch) - codes(olds[scratch], scratch)
+                grown = finding_codes(text, scratch) - finding_codes(olds[scratch], scratch)
                 grown.pop("ASC101", None)
                 if grown:
                     raise Refused(f"it would introduce {', '.join(sorted(grown))} in "
@@ -236,6 +224,14 @@ class Workspace:
                 self.set_text(self.original(scratch), text)
             self._index, self._picture = index, before
             raise
+
+
+def finding_codes(source: str, path: str, tree: ast.Module | None = None) -> Counter[str]:
+    """The codes of the findings flake8 would report in ``source``, counted."""
+    from flake8_argscope.api import build_config, findings
+
+    tree = tree if tree is not None else ast.parse(source)
+    return Counter(m[:6] for _l, _c, m in findings(tree, build_config(), path, source))
 
 
 def _same_call(b: Any, a: Any, grown: dict[str, str] | None, body: tuple[str, range]) -> bool:

@@ -28,6 +28,7 @@ import test_oracle as oracle
 from flake8_argscope.api import Config
 from flake8_argscope.cli.explain import explain_source
 from flake8_argscope.cli.fix import fix_text
+from flake8_argscope.cli.workspace import finding_codes
 
 _FROM_CALL = {"call": "call", "partial": "call", "meta-op": "call", "scope": "scope"}
 
@@ -240,14 +241,6 @@ def _compare_runs(cf, path, source, module_prefix):
     return problems
 
 
-def _codes(source, where):
-    """The codes of the findings flake8 would report in ``source``, counted."""
-    from flake8_argscope.api import build_config, findings
-
-    return collections.Counter(msg[:6] for _l, _c, msg in findings(
-        ast.parse(source), build_config(), where, source))
-
-
 _ABSORBED: dict[str, tuple[int, int]] = {}
 
 
@@ -267,7 +260,7 @@ def test_absorb_keeps_what_calls_receive(cf, tmp_path):
     again = fix_text(out.source, str(path), Config(), ("ASC101",), unsafe=True)
     assert again.source == out.source, "a second run changed the file"
 
-    before, after = _codes(cf.src, str(cf.path)), _codes(out.source, str(path))
+    before, after = finding_codes(cf.src, str(cf.path)), finding_codes(out.source, str(path))
     assert after - before == collections.Counter(), f"new findings: {after - before}"
     assert before["ASC101"] - after["ASC101"] == fixed
     problems = _compare_runs(cf, path, out.source, "argscope_cli_absorb")
@@ -303,7 +296,7 @@ def test_inline_keeps_what_calls_receive(cf, tmp_path):
         pytest.skip("nothing inlined in this file")
     path.write_text(out.source, encoding="utf-8")
     assert inline_project([str(path)], Config()).changed == {}, "a second run changed it"
-    grown = _codes(out.source, str(path)) - _codes(cf.src, str(cf.path))
+    grown = finding_codes(out.source, str(path)) - finding_codes(cf.src, str(cf.path))
     grown.pop("ASC101", None)  # the repetition inlining writes on purpose
     assert not grown, f"new findings: {grown}"
     problems = _compare_runs(cf, path, out.source, "argscope_cli_inline")

@@ -18,7 +18,6 @@ keywords named (lexically, and by those contexts) are printed and kept from fall
 from __future__ import annotations
 
 import ast
-import collections
 import contextlib
 import functools
 import os
@@ -428,14 +427,10 @@ def _inlined_copies():
             name = os.path.basename(path)
             inlined += [(name, line) for line, _what in out.inlined]
             refused += [(name, line, why) for line, why in out.refused]
-        from flake8_argscope.api import build_config, findings
-
-        def codes(source, where):
-            return collections.Counter(msg[:6] for _l, _c, msg in findings(
-                ast.parse(source), build_config(), where, source))
+        from flake8_argscope.cli.workspace import finding_codes
 
         for path, (old, new) in result.changed.items():
-            grown = codes(new, path) - codes(old, path)
+            grown = finding_codes(new, path) - finding_codes(old, path)
             grown.pop("ASC101", None)  # the repetition inlining writes on purpose
             assert not grown, f"{path}: new findings {grown}"
             with open(path, "w", encoding="utf-8") as f:
